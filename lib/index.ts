@@ -1,0 +1,12 @@
+export * from './errors';
+export * from './routing';
+export * from './udp-load-balancer';
+export * from './network-policy';
+export * from './workload';
+export * from './realtime-service';
+export * from './managed-ingress-overlay';
+export * from './synth/synthesizer';
+export * from './synth/dist';
+export { checkObject, checkChart, SynthObject } from './synth/rules';
+export { checkSchema, hasSchema } from './synth/schema';
+export { toYaml } from './synth/yaml';

@@ -1,0 +1,451 @@
+import { ApiObject, Chart, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { PolicyRule, Peer, WorkloadNetworkPolicy, dnsEgress } from './network-policy';
+import { Checker } from './private/checks';
+import { IngressController, RenderedRouteGroup, Route, RouteProtocol, TlsEntry, checkNginxAnnotations, serviceGroupName } from './routing';
+import { LoadBalancerPreset, UdpLoadBalancer, UdpRouting } from './udp-load-balancer';
+import {
+  DisruptionBudget, ProbeOptions, ResourceOptions, ShutdownOptions,
+  checkEnv, checkImage, resolveProbes, resolveResources, resolveShutdown,
+} from './workload';
+
+/** Type of the HTTP/WebSocket Service. */
+export enum HttpServiceType {
+  /** Reachable inside the cluster only (through the ingress controller). */
+  CLUSTER_IP = 'ClusterIP',
+  /** Also on a port of every node (some PaaS ingress setups need it). */
+  NODE_PORT = 'NodePort',
+}
+
+/** The HTTP endpoint (also serves the probes). */
+export interface HttpEndpoint {
+  /** Container port. */
+  readonly port: number;
+  /** Service port. @default 80 */
+  readonly servicePort?: number;
+}
+
+/** A WebSocket endpoint on its own container port. Omit it when WebSockets share the HTTP port. */
+export interface WebSocketEndpoint {
+  /** Container port. */
+  readonly port: number;
+  /** Service port. @default - same as the container port */
+  readonly servicePort?: number;
+}
+
+/** The UDP endpoint, exposed through its own LoadBalancer Service. */
+export interface UdpEndpoint {
+  /** Container port. */
+  readonly port: number;
+  /** Public port on the load balancer. @default - same as the container port */
+  readonly publicPort?: number;
+  /** Name of the LoadBalancer Service. @default `<name>-udp` */
+  readonly serviceName?: string;
+  /** Cloud annotations. @default LoadBalancerPreset.none() */
+  readonly preset?: LoadBalancerPreset;
+  /**
+   * How a user's UDP flow and WebSocket meet on one pod. Required when more than one replica can run.
+   * @default UdpRouting.singleReplica() when replicas is 1 and there is no autoscaling
+   */
+  readonly routing?: UdpRouting;
+  /** Client ranges allowed to reach the load balancer. @default - any */
+  readonly sourceRanges?: string[];
+}
+
+/** Public routes of the service. */
+export interface RoutesOptions {
+  /** The ingress controller that renders the routes. @default IngressController.nginx() */
+  readonly controller?: IngressController;
+  /** Public host names. */
+  readonly hosts: string[];
+  /** The routes. */
+  readonly routes: Route[];
+  /** Secret holding the certificate for all hosts. @default - no TLS section */
+  readonly tlsSecretName?: string;
+  /** Extra annotations (ingress-nginx keys are checked against an allowlist). @default - none */
+  readonly annotations?: Record<string, string>;
+}
+
+/** Horizontal autoscaling (autoscaling/v2) with explicit behaviour. */
+export interface AutoscalingOptions {
+  /** Minimum replicas (at least 2). */
+  readonly minReplicas: number;
+  /** Maximum replicas. */
+  readonly maxReplicas: number;
+  /** Target average CPU utilisation, percent of the request. @default 70 */
+  readonly cpuUtilization?: number;
+  /** Target average memory utilisation, percent of the request. @default - not a metric */
+  readonly memoryUtilization?: number;
+  /** Scale-up behaviour. @default - 100% per 60 s or 4 pods per 60 s, whichever is more; no stabilisation window */
+  readonly scaleUp?: ScalingBehavior;
+  /**
+   * Scale-down behaviour. Every pod removed drops its WebSockets, so the default is slow.
+   * @default - 1 pod per 120 s after a 600 s stabilisation window
+   */
+  readonly scaleDown?: ScalingBehavior;
+}
+
+/** One direction of HPA behaviour. */
+export interface ScalingBehavior {
+  /** Stabilisation window (0 to 3600 s). */
+  readonly stabilizationWindow: Duration;
+  /** Policies; with several, the one allowing the largest change wins (`selectPolicy: Max`). */
+  readonly policies: ScalingPolicy[];
+}
+
+/** One HPA scaling policy. */
+export interface ScalingPolicy {
+  /** `Pods` (absolute) or `Percent`. */
+  readonly type: 'Pods' | 'Percent';
+  /** Amount per period (> 0). */
+  readonly value: number;
+  /** Period (1 to 1800 s). */
+  readonly period: Duration;
+}
+
+/** Who may talk to the pods, beyond what the service needs itself. */
+export interface NetworkPolicyOptions {
+  /** Extra inbound allows, by endpoint (`http`, `websocket`, `udp`). @default - none */
+  readonly allowFrom?: Array<{ readonly peer: Peer; readonly endpoints: string[] }>;
+  /** Extra outbound allows. DNS (UDP and TCP 53 to the cluster DNS) is always allowed. @default - none */
+  readonly allowTo?: PolicyRule[];
+}
+
+/** Properties of {@link RealtimeService}. */
+export interface RealtimeServiceProps {
+  /**
+   * Base name of every object, and the value of the `app.kubernetes.io/name` selector label.
+   * Deliberately not derived from the construct id or path: Deployment selectors are immutable, so
+   * refactoring the construct tree must never change them.
+   */
+  readonly name: string;
+  /** Namespace. @default - the Chart's namespace (one of the two is required) */
+  readonly namespace?: string;
+  /** Container image, pinned by tag or digest. */
+  readonly image: string;
+  /** The HTTP endpoint; the probes use it. */
+  readonly http: HttpEndpoint;
+  /** A WebSocket endpoint on its own port. @default - WebSockets share the HTTP port */
+  readonly websocket?: WebSocketEndpoint;
+  /** A UDP endpoint behind its own LoadBalancer Service. @default - no UDP */
+  readonly udp?: UdpEndpoint;
+  /** Fixed replica count (ignored by the API when autoscaling is set, so it is then refused). @default 2, or 1 with UdpRouting.singleReplica() */
+  readonly replicas?: number;
+  /** Horizontal autoscaling. @default - fixed replicas */
+  readonly autoscaling?: AutoscalingOptions;
+  /** PodDisruptionBudget. @default DisruptionBudget.maxUnavailable(1) when at least 2 replicas run, else none */
+  readonly disruptionBudget?: DisruptionBudget;
+  /** Resources. @default - see {@link ResourceOptions} */
+  readonly resources?: ResourceOptions;
+  /** Probes. @default - see {@link ProbeOptions} */
+  readonly probes?: ProbeOptions;
+  /** Graceful shutdown. @default - see {@link ShutdownOptions} */
+  readonly shutdown?: ShutdownOptions;
+  /** Type of the HTTP/WebSocket Service. @default HttpServiceType.CLUSTER_IP */
+  readonly serviceType?: HttpServiceType;
+  /** Public routes. @default - no Ingress */
+  readonly routes?: RoutesOptions;
+  /** NetworkPolicy options, or `false` for none (not recommended). @default - isolate the pods, allow the ingress controller, UDP clients and DNS */
+  readonly networkPolicy?: NetworkPolicyOptions | false;
+  /** Literal environment variables (no secrets). @default - none */
+  readonly env?: Record<string, string>;
+  /** Container args. @default - the image's */
+  readonly args?: string[];
+  /** UID and GID the container runs as (must be non-zero). @default 10001 */
+  readonly runAsUser?: number;
+  /** `minReadySeconds` of the Deployment. @default Duration.seconds(10) */
+  readonly minReady?: Duration;
+  /** Spread pods across zones and nodes (`ScheduleAnyway`). @default true */
+  readonly spread?: boolean;
+}
+
+const NAME_LABEL = 'app.kubernetes.io/name';
+const COMPONENT_LABEL = 'app.kubernetes.io/component';
+
+/**
+ * A realtime service: one container with HTTP, WebSocket and UDP endpoints, and everything it
+ * needs to survive rollouts, drains and scale-downs without dropping users.
+ *
+ * Children (stable ids, all public fields): `Deployment`, `Service`, `Udp` (a LoadBalancer Service
+ * for UDP), `Routes` (Ingresses), `Autoscaler`, `DisruptionBudget`, `NetworkPolicy`.
+ */
+export class RealtimeService extends Construct {
+  /** The Deployment. */
+  public readonly deployment: ApiObject;
+  /** The HTTP/WebSocket Service. */
+  public readonly service: ApiObject;
+  /** The UDP LoadBalancer Service, if `udp` is set. */
+  public readonly udpLoadBalancer?: UdpLoadBalancer;
+  /** Route groups (one Ingress each for ingress-nginx). */
+  public readonly routeGroups: RenderedRouteGroup[];
+  /** The Ingresses (or other route objects). */
+  public readonly ingresses: ApiObject[];
+  /** The HorizontalPodAutoscaler, if autoscaling is set. */
+  public readonly autoscaler?: ApiObject;
+  /** The PodDisruptionBudget, if any. */
+  public readonly disruptionBudget?: ApiObject;
+  /** The NetworkPolicy, unless disabled. */
+  public readonly networkPolicy?: WorkloadNetworkPolicy;
+  /** Labels that select the pods. */
+  public readonly selectorLabels: Record<string, string>;
+  /** The object name. */
+  public readonly name: string;
+  /** The namespace. */
+  public readonly namespace: string;
+  /** Replicas at the low end (fixed count or HPA minimum). */
+  public readonly minReplicas: number;
+  /** The ingress controller, if routes are set. */
+  public readonly controller?: IngressController;
+
+  constructor(scope: Construct, id: string, props: RealtimeServiceProps) {
+    super(scope, id);
+    const check: Checker = new Checker(this, 'RealtimeService');
+    const name = (this.name = check.serviceName('name', props.name));
+    const namespace = (this.namespace = check.namespace('namespace', props.namespace ?? Chart.of(this).namespace));
+    const image = checkImage(check, 'image', props.image);
+    const selector = (this.selectorLabels = { [NAME_LABEL]: name });
+    const podLabels = { ...selector, [COMPONENT_LABEL]: 'server' };
+
+    // ---- endpoints ----
+    const httpPort = check.portNumber('http.port', props.http.port);
+    const httpServicePort = check.portNumber('http.servicePort', props.http.servicePort ?? 80);
+    const containerPorts: Array<{ name: string; containerPort: number; protocol: string }> = [{ name: 'http', containerPort: httpPort, protocol: 'TCP' }];
+    const servicePorts: Array<{ name: string; port: number; targetPort: string; protocol: string }> = [{ name: 'http', port: httpServicePort, targetPort: 'http', protocol: 'TCP' }];
+    if (props.websocket) {
+      const wsPort = check.portNumber('websocket.port', props.websocket.port);
+      const wsServicePort = check.portNumber('websocket.servicePort', props.websocket.servicePort ?? wsPort);
+      if (wsPort === httpPort) check.fail('websocket.port', wsPort, `differ from http.port (${httpPort})`, 'omit `websocket` when WebSockets share the HTTP port');
+      if (wsServicePort === httpServicePort) check.fail('websocket.servicePort', wsServicePort, `differ from http.servicePort (${httpServicePort})`, 'pick another Service port');
+      containerPorts.push({ name: 'websocket', containerPort: wsPort, protocol: 'TCP' });
+      servicePorts.push({ name: 'websocket', port: wsServicePort, targetPort: 'websocket', protocol: 'TCP' });
+    }
+
+    // ---- replicas, autoscaling, UDP routing ----
+    const as = props.autoscaling;
+    if (as && props.replicas !== undefined) {
+      check.fail('replicas', props.replicas, 'be unset when autoscaling is set (the HPA owns the replica count; a fixed count fights it on every apply)', 'remove `replicas` and use autoscaling.minReplicas');
+    }
+    const udpRouting = props.udp?.routing ?? (props.udp && !as && (props.replicas ?? 2) === 1 ? UdpRouting.singleReplica() : undefined);
+    const defaultReplicas = udpRouting?.strategy === 'single-replica' ? 1 : 2;
+    const replicas = as ? undefined : check.positiveInt('replicas', props.replicas ?? defaultReplicas, 1000);
+    if (as) {
+      check.positiveInt('autoscaling.minReplicas', as.minReplicas, 1000);
+      check.positiveInt('autoscaling.maxReplicas', as.maxReplicas, 1000);
+      if (as.minReplicas < 2) check.fail('autoscaling.minReplicas', as.minReplicas, 'be at least 2 (one pod is a single point of failure during rollouts and drains)', 'raise minReplicas to 2, or drop autoscaling and set replicas: 1');
+      if (as.maxReplicas < as.minReplicas) check.fail('autoscaling.maxReplicas', as.maxReplicas, `be at least minReplicas (${as.minReplicas})`, `raise maxReplicas to ${as.minReplicas} or more`);
+    }
+    this.minReplicas = as ? as.minReplicas : replicas!;
+    const maxReplicas = as ? as.maxReplicas : replicas!;
+    if (props.udp) {
+      if (!udpRouting && maxReplicas > 1) {
+        check.fail('udp.routing', undefined, `be chosen when more than one replica can run (up to ${maxReplicas}): the ingress controller and the UDP load balancer pick pods independently, so a user's WebSocket and UDP flow can land on different pods`,
+          'set udp.routing to UdpRouting.clientIpAffinity() or UdpRouting.appRouted(), or run one replica with UdpRouting.singleReplica()');
+      }
+      if (udpRouting?.strategy === 'single-replica' && maxReplicas > 1) {
+        check.fail('udp.routing', 'single-replica', `match the replica count (up to ${maxReplicas} pods can run)`, 'set replicas: 1 without autoscaling, or choose UdpRouting.clientIpAffinity() / UdpRouting.appRouted()');
+      }
+      const udpPort = check.portNumber('udp.port', props.udp.port);
+      if (containerPorts.some((p) => p.containerPort === udpPort && p.protocol === 'UDP')) check.fail('udp.port', udpPort, 'be unique', 'pick another port');
+      containerPorts.push({ name: 'udp', containerPort: udpPort, protocol: 'UDP' });
+    }
+
+    // ---- container ----
+    const probes = resolveProbes(check, props.probes, 'http');
+    const resources = resolveResources(check, props.resources);
+    const shutdown = resolveShutdown(check, props.shutdown);
+    const env = checkEnv(check, props.env);
+    const uid = check.positiveInt('runAsUser', props.runAsUser ?? 10001, 2147483647);
+    const privilegedPort = containerPorts.some((p) => p.containerPort < 1024);
+    const minReadySeconds = check.seconds('minReady', props.minReady ?? Duration.seconds(10), 0, 3600);
+
+    const spread = props.spread ?? true;
+    const topologySpreadConstraints = spread ? ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+      maxSkew: 1,
+      topologyKey,
+      whenUnsatisfiable: 'ScheduleAnyway',
+      labelSelector: { matchLabels: { ...selector } },
+      matchLabelKeys: ['pod-template-hash'],
+    })) : undefined;
+
+    this.deployment = new ApiObject(this, 'Deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace, labels: podLabels },
+      spec: {
+        ...(replicas !== undefined ? { replicas } : {}),
+        revisionHistoryLimit: 10,
+        minReadySeconds,
+        progressDeadlineSeconds: Math.max(600, minReadySeconds + 1),
+        selector: { matchLabels: selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        template: {
+          metadata: { labels: podLabels },
+          spec: {
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            terminationGracePeriodSeconds: shutdown.graceSeconds,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: uid,
+              runAsGroup: uid,
+              fsGroup: uid,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            ...(topologySpreadConstraints ? { topologySpreadConstraints } : {}),
+            containers: [{
+              name,
+              image,
+              imagePullPolicy: 'IfNotPresent',
+              ...(props.args ? { args: [...props.args] } : {}),
+              ports: containerPorts,
+              ...(env.length ? { env } : {}),
+              resources,
+              startupProbe: probes.startup,
+              readinessProbe: probes.readiness,
+              livenessProbe: probes.liveness,
+              ...(shutdown.lifecycle ? { lifecycle: shutdown.lifecycle } : {}),
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                privileged: false,
+                readOnlyRootFilesystem: true,
+                runAsNonRoot: true,
+                capabilities: { drop: ['ALL'], ...(privilegedPort ? { add: ['NET_BIND_SERVICE'] } : {}) },
+              },
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            }],
+            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: resources.limits['ephemeral-storage'] } }],
+          },
+        },
+      },
+    });
+
+    // ---- Service for HTTP/WS ----
+    const serviceType = props.serviceType ?? HttpServiceType.CLUSTER_IP;
+    this.service = new ApiObject(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace, labels: podLabels },
+      spec: { type: serviceType, selector, ports: servicePorts },
+    });
+
+    // ---- UDP LoadBalancer ----
+    if (props.udp) {
+      this.udpLoadBalancer = new UdpLoadBalancer(this, 'Udp', {
+        name: props.udp.serviceName ?? `${name}-udp`,
+        namespace,
+        selector,
+        ports: [{ name: 'udp', port: props.udp.publicPort ?? props.udp.port, targetPort: 'udp' }],
+        preset: props.udp.preset,
+        routing: udpRouting,
+        sourceRanges: props.udp.sourceRanges,
+      });
+    }
+
+    // ---- routes ----
+    this.routeGroups = [];
+    if (props.routes) {
+      const controller = (this.controller = props.routes.controller ?? IngressController.nginx());
+      const annotations = check.annotationKeys('routes.annotations', props.routes.annotations);
+      checkNginxAnnotations(check, 'routes.annotations', annotations, false);
+      const tls: TlsEntry[] = props.routes.tlsSecretName ? [{ hosts: [...props.routes.hosts], secretName: check.objectName('routes.tlsSecretName', props.routes.tlsSecretName) }] : [];
+      const portNames = servicePorts.map((p) => p.name);
+      const routesScope = new Construct(this, 'Routes');
+      this.routeGroups = controller._render(routesScope, check, 'routes', {
+        name,
+        namespace,
+        labels: podLabels,
+        hosts: props.routes.hosts,
+        tls,
+        routes: props.routes.routes,
+        annotations,
+        groupName: serviceGroupName(name),
+        backend: {
+          serviceName: name,
+          portOf: (route, prop) => {
+            const port = route.port ?? (route.protocol === RouteProtocol.WEBSOCKET && props.websocket ? 'websocket' : 'http');
+            if (!portNames.includes(port)) check.fail(prop, port, `name a port of the Service (${portNames.join(', ')})`, 'use "http" or "websocket"');
+            return { name: port };
+          },
+        },
+      });
+    }
+    this.ingresses = this.routeGroups.map((g) => g.resource);
+
+    // ---- HPA ----
+    if (as) {
+      const metrics = [['cpu', as.cpuUtilization ?? 70], ['memory', as.memoryUtilization]]
+        .filter(([, v]) => v !== undefined)
+        .map(([res, v]) => ({ type: 'Resource', resource: { name: res, target: { type: 'Utilization', averageUtilization: check.positiveInt(`autoscaling.${res}Utilization`, v as number, 1000) } } }));
+      const behavior = (dir: 'scaleUp' | 'scaleDown', b: ScalingBehavior) => {
+        if (b.policies.length === 0) check.fail(`autoscaling.${dir}.policies`, b.policies, 'list at least one policy', 'add e.g. { type: "Pods", value: 1, period: Duration.seconds(60) }');
+        return {
+          stabilizationWindowSeconds: check.seconds(`autoscaling.${dir}.stabilizationWindow`, b.stabilizationWindow, 0, 3600),
+          selectPolicy: 'Max',
+          policies: b.policies.map((p, i) => {
+            if (p.type !== 'Pods' && p.type !== 'Percent') check.fail(`autoscaling.${dir}.policies[${i}].type`, p.type, 'be "Pods" or "Percent"', 'use one of them');
+            return { type: p.type, value: check.positiveInt(`autoscaling.${dir}.policies[${i}].value`, p.value), periodSeconds: check.seconds(`autoscaling.${dir}.policies[${i}].period`, p.period, 1, 1800) };
+          }),
+        };
+      };
+      this.autoscaler = new ApiObject(this, 'Autoscaler', {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name, namespace, labels: podLabels },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+          minReplicas: as.minReplicas,
+          maxReplicas: as.maxReplicas,
+          metrics,
+          behavior: {
+            scaleUp: behavior('scaleUp', as.scaleUp ?? { stabilizationWindow: Duration.seconds(0), policies: [{ type: 'Percent', value: 100, period: Duration.seconds(60) }, { type: 'Pods', value: 4, period: Duration.seconds(60) }] }),
+            scaleDown: behavior('scaleDown', as.scaleDown ?? { stabilizationWindow: Duration.seconds(600), policies: [{ type: 'Pods', value: 1, period: Duration.seconds(120) }] }),
+          },
+        },
+      });
+    }
+
+    // ---- PDB ----
+    const budget = props.disruptionBudget ?? (this.minReplicas >= 2 ? DisruptionBudget.maxUnavailable(1) : DisruptionBudget.none());
+    budget._check(check, 'disruptionBudget');
+    if (budget.kind !== 'none') {
+      if (this.minReplicas < 2) {
+        check.fail('disruptionBudget', `${budget.kind} ${budget.value}`, 'be DisruptionBudget.none() with a single replica (any budget either blocks node drains or protects nothing)', 'remove disruptionBudget or run at least 2 replicas');
+      }
+      if (budget._allowedDisruptions(this.minReplicas) < 1) {
+        check.fail(`disruptionBudget.${budget.kind}`, budget.value, `allow at least one disruption at ${as ? 'the HPA minimum' : 'the replica count'} (${this.minReplicas} pods); otherwise node drains and cluster upgrades hang`,
+          budget.kind === 'minAvailable' ? `use DisruptionBudget.minAvailable(${this.minReplicas - 1}) or DisruptionBudget.maxUnavailable(1)` : 'use DisruptionBudget.maxUnavailable(1)');
+      }
+      this.disruptionBudget = new ApiObject(this, 'DisruptionBudget', {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: { name, namespace, labels: podLabels },
+        spec: { [budget.kind]: budget.value, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+      });
+    }
+
+    // ---- NetworkPolicy ----
+    if (props.networkPolicy !== false) {
+      const np = props.networkPolicy ?? {};
+      const portOf = (endpoint: string, prop: string) => {
+        const p = containerPorts.find((c) => c.name === endpoint);
+        if (!p) check.fail(prop, endpoint, `name an endpoint of the service (${containerPorts.map((c) => c.name).join(', ')})`, 'use one of them');
+        return { protocol: p.protocol as 'TCP' | 'UDP', port: p.containerPort };
+      };
+      const ingress: PolicyRule[] = [];
+      if (this.controller) {
+        const used = [...new Set(this.routeGroups.flatMap((g) => g.routes.map((r) => r.port ?? (r.protocol === RouteProtocol.WEBSOCKET && props.websocket ? 'websocket' : 'http'))))].sort();
+        ingress.push({ peers: [Peer.namespace(this.controller.namespace)], ports: used.map((e) => portOf(e, 'routes')) });
+      }
+      if (props.udp) ingress.push({ peers: [props.udp.sourceRanges?.length ? Peer.cidr(props.udp.sourceRanges[0]) : Peer.anywhere(), ...(props.udp.sourceRanges ?? []).slice(1).map((c) => Peer.cidr(c))], ports: [portOf('udp', 'udp')] });
+      (np.allowFrom ?? []).forEach((a, i) => ingress.push({ peers: [a.peer], ports: a.endpoints.map((e, j) => portOf(e, `networkPolicy.allowFrom[${i}].endpoints[${j}]`)) }));
+      this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
+        name,
+        namespace,
+        podSelector: selector,
+        labels: podLabels,
+        ingress,
+        egress: [dnsEgress(), ...(np.allowTo ?? [])],
+      });
+    }
+  }
+}

@@ -1,0 +1,319 @@
+import { Problem } from '../errors';
+import {
+  ingressPathProblem, isDns1035Label, isDns1123Label, isDns1123Subdomain, isIanaPortName, isIngressHost,
+  isLabelValue, isPercent, isPortNumber, isQualifiedName, isStrictSubnet, parseCidr, parseQuantity,
+} from '../private/k8s-names';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = Record<string, any>;
+
+/** One synthesized object with the construct path that produced it. */
+export interface SynthObject {
+  readonly path: string;
+  readonly json: Obj;
+}
+
+/**
+ * The rules the Kubernetes API server (and the controllers that read these objects) enforce that
+ * a JSON schema misses. Each returns problems naming the construct path and the field.
+ * Sources: pkg/apis/{apps,core,networking,policy,autoscaling}/validation in kubernetes/kubernetes;
+ * ../shared/notes/reliability.md section 2.
+ */
+export function checkObject(o: SynthObject): Problem[] {
+  const out: Problem[] = [];
+  const j = o.json;
+  const subject = `${j.kind} ${j.metadata?.namespace ? `${j.metadata.namespace}/` : ''}${j.metadata?.name}`;
+  const add = (prop: string, value: unknown, allowed: string, fix: string) => out.push({ path: o.path, subject, prop, value, allowed, fix });
+
+  // ---- metadata ----
+  const name = j.metadata?.name;
+  if (typeof name !== 'string') {
+    add('metadata.name', name, 'be set', 'give the object a name');
+    return out;
+  }
+  if (j.kind === 'Service' || j.kind === 'Namespace') {
+    if (!(j.kind === 'Service' ? isDns1035Label(name) : isDns1123Label(name))) {
+      add('metadata.name', name, `be a ${j.kind === 'Service' ? 'DNS-1035' : 'DNS-1123'} label (at most 63 characters)`, 'rename the object');
+    }
+  } else if (!isDns1123Subdomain(name)) {
+    add('metadata.name', name, 'be a DNS-1123 subdomain (lowercase, at most 253 characters)', 'rename the object');
+  }
+  if (j.metadata.namespace !== undefined && !isDns1123Label(j.metadata.namespace)) add('metadata.namespace', j.metadata.namespace, 'be a DNS-1123 label', 'fix the namespace');
+  for (const [k, v] of Object.entries<any>(j.metadata.labels ?? {})) {
+    if (!isQualifiedName(k)) add(`metadata.labels["${k}"]`, k, 'be a qualified name', 'rename the label');
+    if (typeof v !== 'string' || !isLabelValue(v)) add(`metadata.labels["${k}"]`, v, 'be a valid label value (at most 63 characters)', 'shorten or clean it');
+  }
+  let annotationBytes = 0;
+  for (const [k, v] of Object.entries<any>(j.metadata.annotations ?? {})) {
+    if (!isQualifiedName(k)) add(`metadata.annotations["${k}"]`, k, 'be a qualified name', 'rename the annotation');
+    if (typeof v !== 'string') add(`metadata.annotations["${k}"]`, v, 'be a string', 'quote the value');
+    annotationBytes += k.length + String(v).length;
+    if (k.includes('snippet')) add(`metadata.annotations["${k}"]`, k, 'not be a snippet annotation', 'remove it');
+  }
+  if (annotationBytes > 262144) add('metadata.annotations', `${annotationBytes} bytes`, 'total at most 256 KiB', 'move data out of annotations');
+
+  switch (j.kind) {
+    case 'Deployment': case 'DaemonSet': case 'StatefulSet':
+      checkWorkload(j, add);
+      break;
+    case 'Service':
+      checkService(j, add);
+      break;
+    case 'Ingress':
+      checkIngress(j, add);
+      break;
+    case 'HorizontalPodAutoscaler':
+      checkHpa(j, add);
+      break;
+    case 'PodDisruptionBudget':
+      checkPdb(j, add);
+      break;
+    case 'NetworkPolicy':
+      checkNetworkPolicy(j, add);
+      break;
+    case 'Secret':
+      if (j.data !== undefined || j.stringData !== undefined) {
+        add('data', '<redacted>', 'not be written to dist/: Secret data would be committed to git in plain text (base64 is not encryption)', 'use an ExternalSecret or a SecretProviderClass');
+      }
+      break;
+    default:
+  }
+  return out;
+}
+
+type Add = (prop: string, value: unknown, allowed: string, fix: string) => void;
+
+function matches(selector: Obj | undefined, labels: Obj | undefined): boolean {
+  const entries = Object.entries(selector ?? {});
+  return entries.length > 0 && entries.every(([k, v]) => labels?.[k] === v);
+}
+
+function checkWorkload(j: Obj, add: Add): void {
+  const spec = j.spec ?? {};
+  const sel = spec.selector?.matchLabels;
+  if (!sel || Object.keys(sel).length === 0) add('spec.selector', sel, 'be non-empty', 'select the pods by label');
+  else if (!matches(sel, spec.template?.metadata?.labels)) add('spec.selector.matchLabels', sel, 'match spec.template.metadata.labels', 'make the template carry every selector label');
+  const ru = spec.strategy?.rollingUpdate;
+  if (ru && (ru.maxSurge === 0 || ru.maxSurge === '0%') && (ru.maxUnavailable === 0 || ru.maxUnavailable === '0%')) {
+    add('spec.strategy.rollingUpdate', ru, 'not have both maxSurge and maxUnavailable at 0', 'set maxSurge: 1');
+  }
+  if (spec.progressDeadlineSeconds !== undefined && spec.minReadySeconds !== undefined && spec.progressDeadlineSeconds <= spec.minReadySeconds) {
+    add('spec.progressDeadlineSeconds', spec.progressDeadlineSeconds, `be greater than minReadySeconds (${spec.minReadySeconds})`, 'raise it');
+  }
+  const pod = spec.template?.spec ?? {};
+  const grace = pod.terminationGracePeriodSeconds ?? 30;
+  const names = new Set<string>();
+  const containers: Obj[] = [...(pod.initContainers ?? []), ...(pod.containers ?? [])];
+  containers.forEach((c, i) => {
+    const at = `spec.template.spec.containers[${i}]`;
+    if (!isDns1123Label(c.name ?? '')) add(`${at}.name`, c.name, 'be a DNS-1123 label', 'rename the container');
+    if (names.has(c.name)) add(`${at}.name`, c.name, 'be unique in the pod', 'rename the container');
+    names.add(c.name);
+    const portNames = new Set<string>();
+    const portKeys = new Set<string>();
+    for (const [k, p] of (c.ports ?? []).entries()) {
+      if (!isPortNumber(p.containerPort)) add(`${at}.ports[${k}].containerPort`, p.containerPort, 'be from 1 to 65535', 'fix the port');
+      if (p.name !== undefined) {
+        if (!isIanaPortName(p.name)) add(`${at}.ports[${k}].name`, p.name, 'be an IANA port name (at most 15 characters)', 'shorten the name');
+        if (portNames.has(p.name)) add(`${at}.ports[${k}].name`, p.name, 'be unique in the container', 'rename the port');
+        portNames.add(p.name);
+      }
+      const key = `${p.containerPort}/${p.protocol ?? 'TCP'}`;
+      if (portKeys.has(key)) add(`${at}.ports[${k}]`, key, 'be unique (port and protocol)', 'remove the duplicate');
+      portKeys.add(key);
+    }
+    for (const probeKind of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+      const probe = c[probeKind];
+      if (!probe) continue;
+      const port = probe.httpGet?.port ?? probe.tcpSocket?.port;
+      if (typeof port === 'string' && !portNames.has(port)) add(`${at}.${probeKind}.port`, port, `name a port of the container (${[...portNames].join(', ')})`, 'probe an exposed port');
+      if (typeof port === 'number' && !(c.ports ?? []).some((p: Obj) => p.containerPort === port)) add(`${at}.${probeKind}.port`, port, 'be a declared container port', 'probe an exposed port');
+      if (probeKind !== 'readinessProbe' && probe.successThreshold !== undefined && probe.successThreshold !== 1) add(`${at}.${probeKind}.successThreshold`, probe.successThreshold, 'be 1', 'set it to 1');
+    }
+    const req = c.resources?.requests ?? {};
+    const lim = c.resources?.limits ?? {};
+    for (const res of Object.keys(req)) {
+      const r = parseQuantity(req[res]);
+      const l = lim[res] !== undefined ? parseQuantity(lim[res]) : undefined;
+      if (r === undefined) add(`${at}.resources.requests.${res}`, req[res], 'be a valid quantity', 'fix the quantity');
+      else if (l !== undefined && r > l) add(`${at}.resources.requests.${res}`, req[res], `not exceed the limit (${lim[res]})`, 'lower the request or raise the limit');
+    }
+    const sleep = c.lifecycle?.preStop?.sleep?.seconds;
+    if (sleep !== undefined && (sleep < 0 || sleep > grace)) add(`${at}.lifecycle.preStop.sleep.seconds`, sleep, `be from 0 to terminationGracePeriodSeconds (${grace})`, 'shorten the sleep or raise the grace period');
+    const envNames = new Set<string>();
+    for (const e of c.env ?? []) {
+      if (envNames.has(e.name)) add(`${at}.env`, e.name, 'not repeat a variable', 'remove the duplicate');
+      envNames.add(e.name);
+    }
+  });
+}
+
+function checkService(j: Obj, add: Add): void {
+  const spec = j.spec ?? {};
+  const ports: Obj[] = spec.ports ?? [];
+  const names = new Set<string>();
+  const keys = new Set<string>();
+  ports.forEach((p, i) => {
+    const at = `spec.ports[${i}]`;
+    if (ports.length > 1 && !p.name) add(`${at}.name`, p.name, 'be set when a Service has more than one port', 'name the port');
+    if (p.name !== undefined) {
+      // Service port names are DNS-1123 labels, but an Ingress can only refer to names of at most 15 characters.
+      if (!isIanaPortName(p.name)) add(`${at}.name`, p.name, 'be an IANA port name of at most 15 characters (Ingress backends cannot refer to longer ones)', 'shorten the name');
+      if (names.has(p.name)) add(`${at}.name`, p.name, 'be unique', 'rename the port');
+      names.add(p.name);
+    }
+    if (!isPortNumber(p.port)) add(`${at}.port`, p.port, 'be from 1 to 65535', 'fix the port');
+    const key = `${p.port}/${p.protocol ?? 'TCP'}`;
+    if (keys.has(key)) add(`${at}.port`, key, 'be unique per protocol', 'remove the duplicate');
+    keys.add(key);
+    if (typeof p.targetPort === 'string' && !isIanaPortName(p.targetPort)) add(`${at}.targetPort`, p.targetPort, 'be an IANA port name', 'fix the name');
+  });
+  if (spec.externalTrafficPolicy !== undefined && spec.type !== 'LoadBalancer' && spec.type !== 'NodePort') {
+    add('spec.externalTrafficPolicy', spec.externalTrafficPolicy, 'only be set on LoadBalancer or NodePort Services', 'remove it');
+  }
+  if (spec.type === 'LoadBalancer' && new Set(ports.map((p) => p.protocol ?? 'TCP')).size > 1) {
+    add('spec.ports', ports.map((p) => p.protocol ?? 'TCP'), 'use one protocol per LoadBalancer Service (mixed-protocol load balancers depend on the cloud)', 'split TCP and UDP into two Services');
+  }
+}
+
+function checkIngress(j: Obj, add: Add): void {
+  const spec = j.spec ?? {};
+  const cls = j.metadata.annotations?.['kubernetes.io/ingress.class'];
+  if (cls !== undefined && spec.ingressClassName !== undefined && cls !== spec.ingressClassName) {
+    add('metadata.annotations["kubernetes.io/ingress.class"]', cls, `equal spec.ingressClassName (${spec.ingressClassName})`, 'remove the annotation');
+  }
+  if (!spec.rules?.length && !spec.defaultBackend) add('spec.rules', spec.rules, 'be set (or a defaultBackend)', 'add a rule');
+  (spec.rules ?? []).forEach((r: Obj, i: number) => {
+    if (r.host !== undefined && !isIngressHost(r.host)) add(`spec.rules[${i}].host`, r.host, 'be a DNS name, not an IP address', 'use a host name');
+    if (r.http && !(r.http.paths?.length)) add(`spec.rules[${i}].http.paths`, r.http.paths, 'list at least one path', 'add a path');
+    (r.http?.paths ?? []).forEach((p: Obj, k: number) => {
+      const at = `spec.rules[${i}].http.paths[${k}]`;
+      if (!['Exact', 'Prefix', 'ImplementationSpecific'].includes(p.pathType)) add(`${at}.pathType`, p.pathType, 'be Exact, Prefix or ImplementationSpecific', 'set pathType');
+      if (p.pathType !== 'ImplementationSpecific') {
+        const why = ingressPathProblem(p.path ?? '');
+        if (why) add(`${at}.path`, p.path, why, 'fix the path');
+      }
+      const svc = p.backend?.service;
+      if (svc) {
+        if (!isDns1035Label(svc.name ?? '')) add(`${at}.backend.service.name`, svc.name, 'be a DNS-1035 label', 'fix the Service name');
+        const hasName = svc.port?.name !== undefined;
+        const hasNumber = svc.port?.number !== undefined;
+        if (hasName === hasNumber) add(`${at}.backend.service.port`, svc.port, 'set exactly one of name and number', 'fix the port');
+        if (hasName && !isIanaPortName(svc.port.name)) add(`${at}.backend.service.port.name`, svc.port.name, 'be an IANA port name (at most 15 characters)', 'fix the port name');
+        if (hasNumber && !isPortNumber(svc.port.number)) add(`${at}.backend.service.port.number`, svc.port.number, 'be from 1 to 65535', 'fix the port');
+      }
+    });
+  });
+  (spec.tls ?? []).forEach((t: Obj, i: number) => {
+    (t.hosts ?? []).forEach((h: string, k: number) => { if (!isIngressHost(h)) add(`spec.tls[${i}].hosts[${k}]`, h, 'be a DNS name', 'fix the host'); });
+    if (t.secretName !== undefined && !isDns1123Subdomain(t.secretName)) add(`spec.tls[${i}].secretName`, t.secretName, 'be a valid Secret name', 'fix the name');
+  });
+  for (const key of ['proxy-read-timeout', 'proxy-send-timeout', 'proxy-connect-timeout']) {
+    const v = j.metadata.annotations?.[`nginx.ingress.kubernetes.io/${key}`];
+    if (v !== undefined && !/^[1-9][0-9]{0,4}$/.test(v)) {
+      add(`metadata.annotations["nginx.ingress.kubernetes.io/${key}"]`, v, 'be a plain integer number of seconds such as "3600" (ingress-nginx silently replaces anything else with 60)', 'drop the unit');
+    }
+  }
+}
+
+function checkHpa(j: Obj, add: Add): void {
+  const spec = j.spec ?? {};
+  if (spec.minReplicas !== undefined && spec.minReplicas < 1) add('spec.minReplicas', spec.minReplicas, 'be at least 1', 'raise it');
+  if (!(spec.maxReplicas >= 1)) add('spec.maxReplicas', spec.maxReplicas, 'be at least 1', 'raise it');
+  if (spec.maxReplicas < (spec.minReplicas ?? 1)) add('spec.maxReplicas', spec.maxReplicas, `be at least minReplicas (${spec.minReplicas})`, 'raise maxReplicas');
+  if (!spec.scaleTargetRef?.name) add('spec.scaleTargetRef', spec.scaleTargetRef, 'name a target', 'set scaleTargetRef');
+  for (const dir of ['scaleUp', 'scaleDown']) {
+    const b = spec.behavior?.[dir];
+    if (!b) continue;
+    const w = b.stabilizationWindowSeconds;
+    if (w !== undefined && (w < 0 || w > 3600)) add(`spec.behavior.${dir}.stabilizationWindowSeconds`, w, 'be from 0 to 3600', 'fix the window');
+    if (b.policies !== undefined && b.policies.length === 0) add(`spec.behavior.${dir}.policies`, b.policies, 'list at least one policy', 'add a policy');
+    (b.policies ?? []).forEach((p: Obj, i: number) => {
+      if (!['Pods', 'Percent'].includes(p.type)) add(`spec.behavior.${dir}.policies[${i}].type`, p.type, 'be Pods or Percent', 'fix the type');
+      if (!(p.value > 0)) add(`spec.behavior.${dir}.policies[${i}].value`, p.value, 'be greater than 0', 'fix the value');
+      if (!(p.periodSeconds >= 1 && p.periodSeconds <= 1800)) add(`spec.behavior.${dir}.policies[${i}].periodSeconds`, p.periodSeconds, 'be from 1 to 1800', 'fix the period');
+    });
+    if (b.selectPolicy !== undefined && !['Max', 'Min', 'Disabled'].includes(b.selectPolicy)) add(`spec.behavior.${dir}.selectPolicy`, b.selectPolicy, 'be Max, Min or Disabled', 'fix it');
+  }
+}
+
+function checkPdb(j: Obj, add: Add): void {
+  const spec = j.spec ?? {};
+  const hasMin = spec.minAvailable !== undefined;
+  const hasMax = spec.maxUnavailable !== undefined;
+  if (hasMin === hasMax) add('spec', { minAvailable: spec.minAvailable, maxUnavailable: spec.maxUnavailable }, 'set exactly one of minAvailable and maxUnavailable', 'keep one');
+  for (const k of ['minAvailable', 'maxUnavailable']) {
+    const v = spec[k];
+    if (v === undefined) continue;
+    const ok = typeof v === 'number' ? Number.isInteger(v) && v >= 0 : typeof v === 'string' && isPercent(v) && Number(v.slice(0, -1)) <= 100;
+    if (!ok) add(`spec.${k}`, v, 'be a non-negative integer or a percentage up to 100%', 'fix the value');
+  }
+  if (spec.maxUnavailable === 0 || spec.maxUnavailable === '0%' || spec.minAvailable === '100%') {
+    add('spec', spec.maxUnavailable ?? spec.minAvailable, 'allow at least one disruption (node drains would hang)', 'use maxUnavailable: 1');
+  }
+  if (!spec.selector?.matchLabels || Object.keys(spec.selector.matchLabels).length === 0) add('spec.selector', spec.selector, 'select pods', 'set matchLabels');
+}
+
+function checkNetworkPolicy(j: Obj, add: Add): void {
+  const spec = j.spec ?? {};
+  for (const t of spec.policyTypes ?? []) if (!['Ingress', 'Egress'].includes(t)) add('spec.policyTypes', t, 'be Ingress or Egress', 'fix it');
+  for (const dir of ['ingress', 'egress']) {
+    (spec[dir] ?? []).forEach((rule: Obj, i: number) => {
+      for (const [k, peer] of (rule[dir === 'ingress' ? 'from' : 'to'] ?? []).entries()) {
+        const at = `spec.${dir}[${i}].${dir === 'ingress' ? 'from' : 'to'}[${k}]`;
+        const kinds = ['podSelector', 'namespaceSelector', 'ipBlock'].filter((x) => peer[x] !== undefined);
+        if (kinds.length === 0) add(at, peer, 'set podSelector, namespaceSelector or ipBlock', 'fix the peer');
+        if (peer.ipBlock && kinds.length > 1) add(at, peer, 'not combine ipBlock with a selector', 'split the peer');
+        if (peer.ipBlock) {
+          if (!parseCidr(peer.ipBlock.cidr)) add(`${at}.ipBlock.cidr`, peer.ipBlock.cidr, 'be a valid CIDR', 'fix it');
+          for (const e of peer.ipBlock.except ?? []) if (!isStrictSubnet(e, peer.ipBlock.cidr)) add(`${at}.ipBlock.except`, e, `be a strict subset of ${peer.ipBlock.cidr}`, 'fix it');
+        }
+      }
+      (rule.ports ?? []).forEach((p: Obj, k: number) => {
+        const at = `spec.${dir}[${i}].ports[${k}]`;
+        if (p.protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(p.protocol)) add(`${at}.protocol`, p.protocol, 'be TCP, UDP or SCTP', 'fix it');
+        if (typeof p.port === 'number' && !isPortNumber(p.port)) add(`${at}.port`, p.port, 'be from 1 to 65535', 'fix it');
+        if (typeof p.port === 'string' && !isIanaPortName(p.port)) add(`${at}.port`, p.port, 'be an IANA port name', 'fix it');
+        if (p.endPort !== undefined && (typeof p.port !== 'number' || p.endPort < p.port)) add(`${at}.endPort`, p.endPort, 'be at least a numeric port', 'fix the range');
+      });
+    });
+  }
+}
+
+/**
+ * Rules across the objects of one chart: Services and PDBs select pods that exist, Ingresses point
+ * at Service ports that exist, HPAs target a workload that exists.
+ */
+export function checkChart(objects: SynthObject[]): Problem[] {
+  const out: Problem[] = [];
+  const workloads = objects.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.json.kind));
+  const services = objects.filter((o) => o.json.kind === 'Service');
+  const subject = (j: Obj) => `${j.kind} ${j.metadata.namespace ? `${j.metadata.namespace}/` : ''}${j.metadata.name}`;
+  const podsIn = (ns: string) => workloads.filter((w) => w.json.metadata.namespace === ns);
+  for (const o of objects) {
+    const j = o.json;
+    const ns = j.metadata?.namespace;
+    const add = (prop: string, value: unknown, allowed: string, fix: string) => out.push({ path: o.path, subject: subject(j), prop, value, allowed, fix });
+    const candidates = podsIn(ns);
+    if (candidates.length === 0) continue; // selects pods someone else deploys (e.g. a PaaS)
+    const selects = (sel: Obj | undefined) => candidates.some((w) => matches(sel, w.json.spec?.template?.metadata?.labels));
+    if (j.kind === 'Service' && j.spec?.selector && !selects(j.spec.selector)) add('spec.selector', j.spec.selector, 'select the pods of a workload in the same namespace', 'fix the selector');
+    if (j.kind === 'PodDisruptionBudget' && !selects(j.spec?.selector?.matchLabels)) add('spec.selector', j.spec?.selector, 'select the pods of a workload in the same namespace', 'fix the selector');
+    if (j.kind === 'NetworkPolicy' && Object.keys(j.spec?.podSelector?.matchLabels ?? {}).length > 0 && !selects(j.spec.podSelector.matchLabels)) add('spec.podSelector', j.spec.podSelector, 'select the pods of a workload in the same namespace', 'fix the selector');
+    if (j.kind === 'HorizontalPodAutoscaler') {
+      const ref = j.spec?.scaleTargetRef ?? {};
+      if (!workloads.some((w) => w.json.kind === ref.kind && w.json.metadata.name === ref.name && w.json.metadata.namespace === ns)) add('spec.scaleTargetRef', ref, 'name a workload in the same namespace', 'fix the target');
+    }
+    if (j.kind === 'Ingress') {
+      (j.spec?.rules ?? []).forEach((r: Obj, i: number) => (r.http?.paths ?? []).forEach((p: Obj, k: number) => {
+        const svc = p.backend?.service;
+        const target = services.find((s) => s.json.metadata.name === svc?.name && s.json.metadata.namespace === ns);
+        if (!svc || !target) return; // a Service owned by someone else
+        const ports: Obj[] = target.json.spec?.ports ?? [];
+        const ok = ports.some((sp) => (svc.port?.name !== undefined ? sp.name === svc.port.name : sp.port === svc.port?.number) && (sp.protocol ?? 'TCP') === 'TCP');
+        if (!ok) add(`spec.rules[${i}].http.paths[${k}].backend.service.port`, svc.port, `name a TCP port of Service ${svc.name} (${ports.map((sp) => `${sp.name ?? ''}:${sp.port}/${sp.protocol ?? 'TCP'}`).join(', ')})`, 'point at an existing TCP port');
+      }));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Build, once, the binaries the cluster test and the linters need; later runs reuse them.
+#   test/cluster/build.sh [cluster|linters|all]      (default: all)
+# Output: $CDK8SRT_CACHE/bin/... (default ~/.cache/cdk8s-realtime). Only Go and the Go module
+# proxy are needed. Build logs go to $CACHE/logs/ and are printed only when a build fails.
+set -euo pipefail
+# shellcheck source=test/cluster/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+what="${1:-all}"
+case "$what" in cluster|linters|all) ;; *) die "usage: $0 [cluster|linters|all]" ;; esac
+
+mkdir -p "$CACHE/logs"
+# Two runs at once (e.g. test:cluster and lint:dist in parallel): the second waits, then reuses.
+exec 9>"$CACHE/.build.lock"
+flock 9
+
+# step NAME FUNCTION: run FUNCTION in a subshell, quietly; on failure print the end of its log.
+step() {
+  local name="$1" fn="$2" logf="$CACHE/logs/build-$1.log" t0=$SECONDS
+  command -v go >/dev/null || die "building $name needs Go (>= 1.26) on PATH"
+  log "building $name into $CACHE/bin (first run only, takes minutes; log: $logf)"
+  # Not `if ( ... )`: set -e is switched off inside a condition, and a failed go get would go unseen.
+  local rc=0
+  set +e
+  ( set -euxo pipefail; go_env; "$fn" ) >"$logf" 2>&1
+  rc=$?
+  set -e
+  if [ "$rc" -ne 0 ]; then
+    rm -rf "$CACHE/bin/.tmp."*
+    log "FAILED to build $name after $((SECONDS - t0))s; last 80 lines of $logf:"
+    tail -n 80 "$logf" >&2
+    exit 1
+  fi
+  log "built $name in $((SECONDS - t0))s"
+}
+
+# kube-apiserver and kubectl from k8s.io/kubernetes. `go install k8s.io/kubernetes/...@v` is refused
+# because k8s.io/kubernetes replaces its k8s.io/* staging modules with ./staging/src/k8s.io/<name>,
+# and replace directives only count in the main module. So: a wrapper module that requires
+# k8s.io/kubernetes and replaces every staging module with its published v0.X.Y tag. The list is
+# read from the downloaded go.mod (1.36 has 33 of them; it grows between releases).
+build_kubernetes() {
+  local src="$CACHE/src/kubernetes-v$K8S_VERSION" staging="v0.${K8S_VERSION#1.}" out
+  local major="${K8S_VERSION%%.*}" minor
+  minor="$(cut -d. -f2 <<<"$K8S_VERSION")"
+  rm -rf "$src" && mkdir -p "$src" && cd "$src"
+  go mod init local.test/kubernetes-binaries
+  local kmod
+  kmod="$(go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",*$/\1/p')"
+  [ -f "$kmod" ] || { echo "could not download k8s.io/kubernetes@v$K8S_VERSION"; return 1; }
+  # Lines "k8s.io/X => ./staging/src/k8s.io/X", inside a replace ( ... ) block or single-line.
+  local mods
+  mods="$(sed -n -E 's#^[[:space:]]*(replace[[:space:]]+)?(k8s\.io/[^[:space:]]+)[[:space:]]+=>[[:space:]]+\./staging/.*#\2#p' "$kmod")"
+  [ -n "$mods" ] || { echo "no staging replaces found in $kmod"; return 1; }
+  # Any other replace upstream has would also have to be mirrored: refuse to guess.
+  if grep -E '=>' "$kmod" | grep -vqE '=>[[:space:]]+\./staging/'; then
+    echo "k8s.io/kubernetes go.mod has non-staging replaces; mirror them in build.sh"; return 1
+  fi
+  echo "staging modules: $(wc -w <<<"$mods")"
+  local m
+  for m in $mods; do go mod edit -replace="$m=$m@$staging"; done
+  # Keep upstream's GODEBUG defaults: the godebug line only applies in the main module.
+  local gd
+  gd="$(sed -n -E 's/^godebug[[:space:]]+default=(go[0-9.]+).*/\1/p' "$kmod" | head -1)"
+  if [ -n "$gd" ]; then go mod edit -godebug="default=$gd"; fi
+  go get "k8s.io/kubernetes/cmd/kube-apiserver@v$K8S_VERSION" "k8s.io/kubernetes/cmd/kubectl@v$K8S_VERSION"
+  # Version stamps as hack/lib/version.sh sets them: without them the server reports
+  # v0.0.0-master+$Format:%H$ and kubectl cannot parse it. No buildDate: keeps the link cacheable.
+  local ldf="-s -w" p
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldf="$ldf -X $p.gitVersion=v$K8S_VERSION -X $p.gitMajor=$major -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
+  done
+  out="$(mktemp -d "$CACHE/bin/.tmp.XXXXXX")" && chmod 755 "$out"
+  # Tags as upstream's hack/lib/golang.sh; -o DIR/ writes one binary per main package.
+  go build -trimpath -tags selinux,notest,grpcnotrace -ldflags "$ldf" -o "$out/" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl
+  "$out/kube-apiserver" --version
+  "$out/kubectl" version --client
+  rm -rf "$K8S_BIN" && mv "$out" "$K8S_BIN"   # appears complete or not at all
+}
+
+# etcd in its own wrapper module: in the kubernetes one, MVS would tie it to k8s' etcd client
+# version. `go install go.etcd.io/etcd/server/v3@v` is refused too (server/go.mod has replaces).
+# The module root of go.etcd.io/etcd/server/v3 is the etcd main package.
+build_etcd() {
+  local src="$CACHE/src/etcd-v$ETCD_VERSION" out
+  rm -rf "$src" && mkdir -p "$src" && cd "$src"
+  go mod init local.test/etcd-binary
+  go get "go.etcd.io/etcd/server/v3@v$ETCD_VERSION"
+  out="$(mktemp -d "$CACHE/bin/.tmp.XXXXXX")" && chmod 755 "$out"
+  go build -trimpath -ldflags "-s -w" -o "$out/etcd" go.etcd.io/etcd/server/v3
+  "$out/etcd" --version
+  rm -rf "$ETCD_BIN" && mv "$out" "$ETCD_BIN"
+}
+
+# Both are plain `go install`s (no replace directives upstream).
+build_linters() {
+  local out
+  out="$(mktemp -d "$CACHE/bin/.tmp.XXXXXX")" && chmod 755 "$out"
+  GOBIN="$out" go install "github.com/yannh/kubeconform/cmd/kubeconform@v$KUBECONFORM_VERSION"
+  GOBIN="$out" go install "github.com/zegl/kube-score/cmd/kube-score@v$KUBE_SCORE_VERSION"
+  rm -rf "$TOOLS_BIN" && mv "$out" "$TOOLS_BIN"
+}
+
+mkdir -p "$CACHE/bin"
+if [ "$what" != linters ]; then
+  [ -x "$K8S_BIN/kube-apiserver" ] && [ -x "$K8S_BIN/kubectl" ] || step "kubernetes-v$K8S_VERSION" build_kubernetes
+  [ -x "$ETCD_BIN/etcd" ] || step "etcd-v$ETCD_VERSION" build_etcd
+fi
+if [ "$what" != cluster ]; then
+  [ -x "$TOOLS_BIN/kubeconform" ] && [ -x "$TOOLS_BIN/kube-score" ] || step linters build_linters
+fi

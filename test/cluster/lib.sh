@@ -1,0 +1,34 @@
+# shellcheck shell=bash
+# Shared settings for test/cluster/*.sh. Sourced, never run.
+# Everything heavy lives in an out-of-repo cache so a fresh clone on the same machine reuses it.
+
+CLUSTER_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$CLUSTER_DIR/../.." && pwd)"
+
+CACHE="${CDK8SRT_CACHE:-${HOME:-/tmp}/.cache/cdk8s-realtime}"
+DIST="${CDK8SRT_DIST:-$REPO/dist}"
+CRDS="${CDK8SRT_CRDS:-$REPO/../shared/crds}"
+SCHEMAS="${CDK8SRT_SCHEMAS:-$REPO/../shared/schemas/k8s}"
+
+# Pinned versions. Changing one builds a new binary beside the old (the path carries the version).
+K8S_VERSION="${CDK8SRT_K8S_VERSION:-1.36.3}"      # k8s.io/kubernetes; staging modules v0.36.3
+ETCD_VERSION="${CDK8SRT_ETCD_VERSION:-3.6.8}"     # envtest's pairing for Kubernetes 1.36
+KUBECONFORM_VERSION=0.8.0
+KUBE_SCORE_VERSION=1.20.0
+# kube-linter is not buildable here: its module path golang.stackrox.io/kube-linter is not on the
+# Go module proxy's host allowlist, and github.com/stackrox/kube-linter is not served. See README.md.
+
+K8S_BIN="$CACHE/bin/kubernetes-v$K8S_VERSION"
+ETCD_BIN="$CACHE/bin/etcd-v$ETCD_VERSION"
+TOOLS_BIN="$CACHE/bin/linters-kubeconform-v$KUBECONFORM_VERSION-kube-score-v$KUBE_SCORE_VERSION"
+KUBECTL="$K8S_BIN/kubectl"
+
+# Go: self-contained in the cache, never downloads a toolchain, module cache deletable with rm -rf.
+go_env() {
+  export GOTOOLCHAIN=local CGO_ENABLED=0
+  export GOMODCACHE="$CACHE/go/mod" GOCACHE="$CACHE/go/build" GOPATH="$CACHE/go/path"
+  export GOFLAGS="-mod=mod -modcacherw -buildvcs=false"
+}
+
+log() { printf '%s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# npm run test:cluster -- apply dist/ to a real kube-apiserver (+ etcd) on 127.0.0.1 and check it.
+#   test/cluster/run.sh                  self-test, then every object under dist/
+#   test/cluster/run.sh --self-test-only only prove the harness rejects test/cluster/fixtures/
+#   test/cluster/run.sh --no-self-test   skip the self-test (quicker while iterating)
+# The first run builds kube-apiserver, kubectl and etcd from the Go module proxy (see README.md).
+# The control plane is started fresh for every run and always stopped, whatever happens.
+set -euo pipefail
+# shellcheck source=test/cluster/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=test/cluster/cluster.sh
+source "$CLUSTER_DIR/cluster.sh"
+
+for a in "$@"; do
+  case "$a" in --self-test-only|--no-self-test) ;; *) die "unknown option $a (see the top of $0)" ;; esac
+done
+for tool in node openssl curl flock; do command -v "$tool" >/dev/null || die "$tool is required"; done
+
+"$CLUSTER_DIR/build.sh" cluster
+
+trap stop_cluster EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+start_cluster
+export KUBECTL CDK8SRT_DIST="$DIST" CDK8SRT_CRDS="$CRDS"
+status=0
+node "$CLUSTER_DIR/apply-check.mjs" "$@" || status=$?
+if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
+  log "--- last lines of the kube-apiserver log ---"; tail -n 30 "$CLUSTER_STATE/logs/kube-apiserver.log" >&2 || true
+fi
+exit "$status"
