@@ -366,6 +366,15 @@ async function main() {
   // Namespaces: those in dist/ as written (first, so their labels hold); the others created here.
   const nsItems = items.filter((i) => i.obj && i.group === '' && i.kind === 'Namespace');
   await pool(nsItems, dryRunThenApply);
+  // A dist/ Namespace that sets no Pod Security label gets ours (the default policy is that our
+  // workloads pass "restricted"); one that sets any, e.g. "baseline" for hostNetwork, is respected.
+  for (const it of nsItems.filter((i) => i.applied)) {
+    const labels = Object.keys(it.obj.metadata?.labels ?? {});
+    if (labels.some((l) => l.startsWith('pod-security.kubernetes.io/'))) continue;
+    const r = await kubectl(['label', 'namespace', it.name, ...Object.entries(PSA_LABELS).map(([k, v]) => `${k}=${v}`)]);
+    if (r.code !== 0) throw new Error(`labelling namespace ${it.name} failed: ${r.stderr}`);
+    say(`namespace ${it.name} (from dist/) sets no Pod Security labels: checking it as "restricted"`);
+  }
   const declared = new Set(nsItems.map((i) => i.name));
   const needed = [...new Set(items.map((i) => i.namespace).filter((n) => n && !declared.has(n)))].sort();
   for (const name of needed) await applyInline({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: PSA_LABELS } });

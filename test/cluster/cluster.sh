@@ -98,10 +98,12 @@ start_cluster() {
 stop_cluster() {
   local pid i
   [ "${#CLUSTER_PIDS[@]}" -gt 0 ] || { [ -z "$CLUSTER_STATE" ] || rm -rf "$CLUSTER_STATE"; return 0; }
-  # Reverse order: watchdog, apiserver, then etcd.
-  for ((i = ${#CLUSTER_PIDS[@]} - 1; i >= 0; i--)); do kill "${CLUSTER_PIDS[i]}" 2>/dev/null || true; done
-  for pid in "${CLUSTER_PIDS[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  # One at a time, in reverse: watchdog, apiserver, etcd (an apiserver whose etcd is already gone
+  # spends its shutdown retrying). Nothing here is worth a graceful exit: KILL after 3 s.
+  for ((i = ${#CLUSTER_PIDS[@]} - 1; i >= 0; i--)); do
+    pid="${CLUSTER_PIDS[i]}"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
