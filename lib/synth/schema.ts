@@ -50,7 +50,7 @@ export function checkSchema(o: SynthObject): Problem[] {
       subject,
       prop: err.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(root)',
       value: valueAt(o.json, err.instancePath),
-      allowed: `${err.message ?? 'match the schema'} (Kubernetes OpenAPI schema${err.params ? ` ${JSON.stringify(err.params)}` : ''})`,
+      allowed: `match the Kubernetes OpenAPI schema (${err.message ?? 'invalid'}${err.params ? ` ${JSON.stringify(err.params)}` : ''})`,
       fix: 'correct the field type or value',
     }));
   }

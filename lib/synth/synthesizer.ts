@@ -131,7 +131,7 @@ function chartObjects(chart: Chart, problems: Problem[]): SynthObject[] {
   const all: IConstruct[] = chart.node.findAll();
   for (const c of all) {
     for (const message of c.node.validate()) {
-      problems.push({ path: c.node.path, subject: c.constructor.name, prop: '(construct)', value: undefined, allowed: message, fix: 'see the message' });
+      problems.push({ path: c.node.path, subject: c.constructor.name, prop: '(validation)', value: message, allowed: 'pass the construct\'s own validation', fix: 'do what the message asks' });
     }
   }
   for (const c of all) {
