@@ -1,6 +1,7 @@
 // Entry point of `npm run synth` (and `npx cdk8s synth`): synthesizes every reference app into
 // dist/. With --check it writes nothing and exits 1 when the committed dist/ differs.
 // Options: --check, --outdir <dir>, --app <name> (repeatable).
+import * as fs from 'fs';
 import * as path from 'path';
 import { RealtimeConfigError, diffDist, synthesize, writeDist } from '../lib';
 import { APPS } from './index';
@@ -38,6 +39,16 @@ function main(argv: string[]): number {
     return 0;
   }
   const report = writeDist(outdir, result);
+  // Under `npx cdk8s synth` the CLI lists its own (throwaway, git-ignored) output folder:
+  // mirror the synthesis there; dist/ stays the source of truth.
+  if (process.env.CDK8S_OUTDIR) {
+    const cliOut = path.resolve(process.env.CDK8S_OUTDIR);
+    fs.rmSync(cliOut, { recursive: true, force: true });
+    for (const [rel, content] of result.files) {
+      fs.mkdirSync(path.dirname(path.join(cliOut, rel)), { recursive: true });
+      fs.writeFileSync(path.join(cliOut, rel), content);
+    }
+  }
   console.log(`synthesized ${summary} in ${ms.toFixed(0)} ms: ${report.written.length} written, ${report.unchanged} unchanged, ${report.deleted.length} stale deleted`);
   for (const f of report.deleted) console.log(`  - ${f}`);
   return 0;

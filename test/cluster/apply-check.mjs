@@ -193,8 +193,8 @@ const keyPath = (p, k) => (/^[A-Za-z_$][\w$]*$/.test(k) ? `${p}.${k}` : `${p}[${
 
 /**
  * Every leaf of `want` (the file) must be in `got` (the server) with the same value. An empty list
- * or map in the file may be absent on the server: Kubernetes omits empty optional fields, which
- * means the same thing.
+ * or map, 0, false or "" in the file may be absent on the server: Kubernetes omits empty optional
+ * fields, which means the same thing.
  */
 function compareLeaves(want, got, p, diffs) {
   if (want === null || want === undefined) {
@@ -211,7 +211,9 @@ function compareLeaves(want, got, p, diffs) {
     }
     for (const [k, w] of Object.entries(want)) compareLeaves(w, got[k], keyPath(p, k), diffs);
   } else if (got === undefined) {
-    diffs.push(`${p}: ${fmt(want)} in the file, absent on the server`);
+    // Go omits zero values of non-pointer optional fields (initialDelaySeconds: 0, hostNetwork:
+    // false): absent means the same. Pointer fields keep an explicit zero, so a real loss shows.
+    if (want !== 0 && want !== false && want !== '') diffs.push(`${p}: ${fmt(want)} in the file, absent on the server`);
   } else if (!scalarEqual(want, got)) {
     diffs.push(`${p}: ${fmt(want)} in the file, ${fmt(got)} on the server`);
   }
@@ -339,6 +341,68 @@ async function installCrds(items) {
   return new Set([...files.values()].flat());
 }
 
+/**
+ * dist/ may hold one tree per target cluster, so the same object (same group, kind, namespace and
+ * name) can appear in several directories. One API server cannot hold both at once: the n-th file
+ * defining an object goes into round n, and before each later round the previous holder of that
+ * object is deleted, so every file is checked as if it were the first. The same object twice in
+ * one directory is a real duplicate and fails.
+ */
+function splitRounds(items) {
+  const rounds = [];
+  const byId = new Map();
+  for (const it of items) {
+    if (!it.obj) {
+      (rounds[0] ??= []).push(it);
+      continue;
+    }
+    it.id = `${it.group}/${it.kind}/${it.namespace ?? ''}/${it.name}`;
+    const holders = byId.get(it.id) ?? [];
+    const sameDir = holders.find((h) => path.dirname(h.file) === path.dirname(it.file));
+    if (sameDir) fail(it, 'duplicate', `same object as ${sameDir.rel}, in the same directory`);
+    holders.push(it);
+    byId.set(it.id, holders);
+    (rounds[holders.length - 1] ??= []).push(it);
+  }
+  return rounds;
+}
+
+const isNamespace = (i) => i.obj && i.group === '' && i.kind === 'Namespace';
+const isCrd = (i) => i.obj && i.group === 'apiextensions.k8s.io' && i.kind === 'CustomResourceDefinition';
+
+/** Deletes what an earlier round applied, finalizers and all (no controller would remove them). */
+async function remove(item) {
+  await kubectl(['delete', '-f', item.file, '--wait=false', '--ignore-not-found']);
+  await kubectl(['patch', '-f', item.file, '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+  const w = await kubectl(['wait', '--for=delete', '--timeout=30s', '-f', item.file]);
+  if (w.code !== 0 && !/not found/i.test(w.stderr)) throw new Error(`could not delete ${item.ref} (${item.rel}) between rounds: ${w.stderr}`);
+}
+
+async function checkRound(round) {
+  // Namespaces in dist/ as written, first, so their labels hold for what goes into them. One that
+  // sets no Pod Security label gets ours (the default policy: our workloads pass "restricted");
+  // one that sets any (e.g. "baseline" for a hostNetwork media server) is respected.
+  const nsItems = round.filter(isNamespace);
+  await pool(nsItems, dryRunThenApply);
+  for (const it of nsItems.filter((i) => i.applied)) {
+    const labels = Object.keys(it.obj.metadata?.labels ?? {});
+    if (labels.some((l) => l.startsWith('pod-security.kubernetes.io/'))) continue;
+    const r = await kubectl(['label', '--overwrite', 'namespace', it.name, ...Object.entries(PSA_LABELS).map(([k, v]) => `${k}=${v}`)]);
+    if (r.code !== 0) throw new Error(`labelling namespace ${it.name} failed: ${r.stderr}`);
+    say(`namespace ${it.name} (${it.rel}) sets no Pod Security label: checking it as "restricted"`);
+  }
+  // CRDs shipped in dist/ itself, before the custom resources that need them.
+  const crdItems = round.filter(isCrd);
+  await pool(crdItems, dryRunThenApply);
+  for (const it of crdItems.filter((i) => i.applied)) {
+    const w = await kubectl(['wait', '--for=condition=Established', '--timeout=60s', `crd/${it.name}`]);
+    if (w.code !== 0) fail(it, 'not Established', w.stderr.trim());
+  }
+  await pool(round.filter((i) => !nsItems.includes(i) && !crdItems.includes(i)), dryRunThenApply);
+  // Read back and apply a second time (see verify()); nothing else writes to this cluster.
+  await pool(round.filter((i) => i.applied), verify);
+}
+
 async function main() {
   say(`kubectl: ${KUBECTL}`);
   let selfTestOk = true;
@@ -352,53 +416,31 @@ async function main() {
     return 1;
   }
   say(`dist: ${items.length} files under ${DIST}`);
-
-  // The same object twice would make the second file silently win.
-  const seen = new Map();
-  for (const it of items.filter((i) => i.obj)) {
-    const id = `${it.group}/${it.kind}/${it.namespace ?? ''}/${it.name}`;
-    if (seen.has(id)) fail(it, 'duplicate', `same object as ${seen.get(id).rel}`);
-    else seen.set(id, it);
-  }
+  const rounds = splitRounds(items);
 
   await installCrds(items);
-
-  // Namespaces: those in dist/ as written (first, so their labels hold); the others created here.
-  const nsItems = items.filter((i) => i.obj && i.group === '' && i.kind === 'Namespace');
-  await pool(nsItems, dryRunThenApply);
-  // A dist/ Namespace that sets no Pod Security label gets ours (the default policy is that our
-  // workloads pass "restricted"); one that sets any, e.g. "baseline" for hostNetwork, is respected.
-  for (const it of nsItems.filter((i) => i.applied)) {
-    const labels = Object.keys(it.obj.metadata?.labels ?? {});
-    if (labels.some((l) => l.startsWith('pod-security.kubernetes.io/'))) continue;
-    const r = await kubectl(['label', 'namespace', it.name, ...Object.entries(PSA_LABELS).map(([k, v]) => `${k}=${v}`)]);
-    if (r.code !== 0) throw new Error(`labelling namespace ${it.name} failed: ${r.stderr}`);
-    say(`namespace ${it.name} (from dist/) sets no Pod Security labels: checking it as "restricted"`);
-  }
-  const declared = new Set(nsItems.map((i) => i.name));
+  // Namespaces that objects name but dist/ does not declare: created here, labelled "restricted".
+  // Objects without metadata.namespace land in the kubeconfig's namespace, "default", as they
+  // would for a user; it gets the same labels.
+  const declared = new Set(items.filter(isNamespace).map((i) => i.name));
   const needed = [...new Set(items.map((i) => i.namespace).filter((n) => n && !declared.has(n)))].sort();
-  for (const name of needed) await applyInline({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: PSA_LABELS } });
-  // Objects without metadata.namespace land in the kubeconfig's namespace, as they would for a user.
-  const r = await kubectl(['label', '--overwrite', 'namespace', 'default', ...Object.entries(PSA_LABELS).map(([k, v]) => `${k}=${v}`)]);
-  if (r.code !== 0) throw new Error(`labelling namespace default failed: ${r.stderr}`);
-  if (needed.length) say(`created namespaces (Pod Security "restricted", enforce+warn): ${needed.join(', ')}`);
-
-  // CRDs shipped in dist/ itself, before the custom resources that need them.
-  const crdItems = items.filter((i) => i.obj && i.kind === 'CustomResourceDefinition');
-  await pool(crdItems, dryRunThenApply);
-  for (const it of crdItems.filter((i) => i.applied)) {
-    const w = await kubectl(['wait', '--for=condition=Established', '--timeout=60s', `crd/${it.name}`]);
-    if (w.code !== 0) fail(it, 'not Established', w.stderr.trim());
+  for (const name of new Set(['default', ...needed])) {
+    await applyInline({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: PSA_LABELS } });
   }
+  say(`namespaces labelled Pod Security "restricted" (enforce, warn, audit): ${['default', ...needed.filter((n) => n !== 'default')].join(', ')}`);
 
-  const rest = items.filter((i) => !nsItems.includes(i) && !crdItems.includes(i));
-  await pool(rest, dryRunThenApply);
+  const holder = new Map(); // object id -> the item whose version is on the server
+  for (const [r, round] of rounds.entries()) {
+    if (r > 0) {
+      const previous = round.map((i) => holder.get(i.id)).filter((h) => h?.applied && !isNamespace(h) && !isCrd(h));
+      await pool(previous, remove);
+      say(`round ${r + 1}: ${round.length} files that define an object an earlier file (in another directory) also defines; the earlier one deleted first`);
+    }
+    await checkRound(round);
+    for (const it of round) if (it.applied && it.id) holder.set(it.id, it);
+  }
   const applied = items.filter((i) => i.applied);
-  say(`applied ${applied.length} of ${items.length} (dry-run first, then for real) (${elapsed()})`);
-
-  // Read back and apply a second time (see verify()); nothing else writes to this cluster.
-  await pool(applied, verify);
-  say(`read back and re-applied ${applied.length} objects (${elapsed()})`);
+  say(`applied ${applied.length} of ${items.length} (server-side dry-run, apply, read back, apply again) (${elapsed()})`);
 
   // Report.
   const bad = items.filter((i) => i.problems.length);
