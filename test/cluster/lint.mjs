@@ -79,33 +79,46 @@ function kubeconform(files, refs) {
   return findings;
 }
 
+/**
+ * kube-score, once per directory of dist/: several checks look across objects (an Ingress's
+ * Service, a Service's Pods, a PDB or NetworkPolicy per Deployment), and dist/ may hold one
+ * directory per target cluster with the same objects in each; mixing them would match across
+ * clusters. One finding per comment, so the allowlist can name exactly which one it accepts.
+ */
 function kubeScore(files, refs) {
-  // All files in one run: several checks look across objects (a Service's selector, a PDB or a
-  // NetworkPolicy for each Deployment). Grades: 1 critical, 5 warning, 7 almost ok, 10 ok.
-  const r = run(env.KUBE_SCORE, ['score', '--output-format', 'json', '--kubernetes-version', `v${KUBE_VERSION.split('.').slice(0, 2).join('.')}`, ...files]);
-  let out;
-  try {
-    out = JSON.parse(r.stdout);
-  } catch {
-    // It refuses the whole set when one file does not decode into the typed API structs.
-    const message = `kube-score could not score dist/ (exit ${r.status}): ${`${r.stdout}\n${r.stderr}`.trim()}`;
-    console.log('kube-score: failed, see the findings');
-    return [{ tool: 'kube-score', check: 'parse-error', ref: '(all files)', message }];
-  }
+  const byDir = new Map();
+  for (const f of files) byDir.set(path.dirname(f), [...(byDir.get(path.dirname(f)) ?? []), f]);
+  const kubeVersion = `v${KUBE_VERSION.split('.').slice(0, 2).join('.')}`;
   const findings = [];
-  let checks = 0;
-  for (const obj of out ?? []) {
-    const file = obj.file_name ? path.resolve(obj.file_name) : undefined;
-    const ref = refs.get(file) ?? `${obj.type_meta?.kind} ${obj.object_meta?.namespace ? `${obj.object_meta.namespace}/` : ''}${obj.object_meta?.name}`;
-    for (const c of obj.checks ?? []) {
-      checks++;
-      if (c.skipped || c.grade >= 10) continue;
-      const grade = { 1: 'CRITICAL', 5: 'WARNING', 7: 'ALMOST OK' }[c.grade] ?? `grade ${c.grade}`;
-      const comments = (c.comments ?? []).map((m) => `${m.path ? `${m.path}: ` : ''}${m.summary}${m.description ? ` (${m.description})` : ''}`);
-      findings.push({ tool: 'kube-score', check: c.check.id, ref, file: obj.file_name, message: [`${grade}: ${c.check.name}`, ...comments].join('\n') });
+  let objects = 0;
+  for (const [dir, group] of byDir) {
+    const r = run(env.KUBE_SCORE, ['score', '--output-format', 'json', '--kubernetes-version', kubeVersion, ...group]);
+    let out;
+    try {
+      out = JSON.parse(r.stdout);
+    } catch {
+      // It refuses a whole set when one file does not decode into the typed API structs.
+      const message = `kube-score could not score ${dir} (exit ${r.status}): ${`${r.stdout}\n${r.stderr}`.trim()}`;
+      findings.push({ tool: 'kube-score', check: 'parse-error', ref: `(files in ${path.relative(path.dirname(DIST), dir)})`, message });
+      continue;
+    }
+    for (const obj of out ?? []) {
+      objects++;
+      const file = obj.file_name ? path.resolve(obj.file_name) : undefined;
+      const md = obj.object_meta ?? {};
+      const ref = refs.get(file) ?? `${obj.type_meta?.kind} ${md.namespace ? `${md.namespace}/` : ''}${md.name}`;
+      // Grades: 1 critical, 5 warning, 7 almost ok, 10 ok.
+      for (const c of obj.checks ?? []) {
+        if (c.skipped || c.grade >= 10) continue;
+        const grade = { 1: 'CRITICAL', 5: 'WARNING', 7: 'ALMOST OK' }[c.grade] ?? `grade ${c.grade}`;
+        const comments = [...new Set((c.comments ?? []).map((m) => `${m.path ? `${m.path}: ` : ''}${m.summary}${m.description ? ` (${m.description})` : ''}`))];
+        for (const comment of comments.length ? comments : [c.check.name]) {
+          findings.push({ tool: 'kube-score', check: c.check.id, ref, file: obj.file_name, message: `${grade}: ${comment}` });
+        }
+      }
     }
   }
-  console.log(`kube-score: ${out?.length ?? 0} objects, ${checks} checks, ${findings.length} findings`);
+  console.log(`kube-score: ${objects} objects in ${byDir.size} directories, ${findings.length} findings`);
   return findings;
 }
 
@@ -121,7 +134,7 @@ function loadAllowlist() {
     for (const k of ['tool', 'check', 'object', 'reason']) {
       if (!e?.[k] || typeof e[k] !== 'string') throw new Error(`${ALLOWLIST}: entry ${i + 1} needs a string '${k}'`);
     }
-    return { ...e, re: glob(e.object), used: 0 };
+    return { ...e, re: glob(e.object), messageRe: e.message ? new RegExp(e.message) : undefined, used: 0 };
   });
 }
 
@@ -143,7 +156,7 @@ function main() {
   const open = [];
   const allowed = [];
   for (const f of findings) {
-    const hit = allow.find((a) => a.tool === f.tool && a.check === f.check && a.re.test(f.ref));
+    const hit = allow.find((a) => a.tool === f.tool && a.check === f.check && a.re.test(f.ref) && (!a.messageRe || a.messageRe.test(f.message)));
     if (hit) {
       hit.used++;
       allowed.push(f);
@@ -154,8 +167,10 @@ function main() {
     for (const l of String(f.message ?? '').split('\n').filter(Boolean)) console.log(`    ${l}`);
   };
   if (allowed.length) {
-    console.log(`\nallowlisted findings (${path.relative(REPO, ALLOWLIST)}):`);
-    for (const f of allowed) console.log(`  ${f.tool} ${f.check}: ${f.ref}`);
+    console.log(`\nallowlisted (${path.relative(REPO, ALLOWLIST)}):`);
+    for (const a of allow.filter((x) => x.used)) {
+      console.log(`  ${a.used} x ${a.tool} ${a.check} on "${a.object}"${a.message ? ` /${a.message}/` : ''}: ${a.reason.split(/(?<=\.)\s/)[0]}`);
+    }
   }
   for (const a of allow.filter((x) => x.used === 0)) {
     console.log(`note: allowlist entry ${a.tool} ${a.check} "${a.object}" matched nothing; remove it if it is stale`);
