@@ -1,0 +1,64 @@
+// Shared helpers of the construct tests: a fresh Chart, objects picked by kind and name, the
+// chart as YAML text (as dist/ reads) and whole-message matchers for RealtimeConfigError.
+import { ApiObject, App, Chart } from 'cdk8s';
+import { toYaml } from '../lib';
+
+/** A fresh Chart with id `test` in namespace `demo`, so construct paths read `test/<id>`. */
+export function chart(): Chart {
+  return new Chart(new App(), 'test', { namespace: 'demo' });
+}
+
+/** `toJson()` of every object under the chart (at any depth), optionally of one kind only, in construct order. */
+export function objects(c: Chart, kind?: string): any[] {
+  return c.node.findAll()
+    .filter((o): o is ApiObject => ApiObject.isApiObject(o) && (kind === undefined || o.kind === kind))
+    .map((o) => o.toJson());
+}
+
+/** Names of the chart's objects of one kind, sorted. */
+export function names(c: Chart, kind: string): string[] {
+  return objects(c, kind).map((o) => o.metadata.name as string).sort();
+}
+
+/** `toJson()` of the one object with this kind and name; throws, listing what there is, when there is not exactly one. */
+export function find(c: Chart, kind: string, name: string): any {
+  const hits = objects(c, kind).filter((o) => o.metadata?.name === name);
+  if (hits.length !== 1) {
+    const have = objects(c).map((o) => `${o.kind}/${o.metadata?.name}`).join(', ');
+    throw new Error(`expected exactly one ${kind} named "${name}", found ${hits.length} (objects: ${have || 'none'})`);
+  }
+  return hits[0];
+}
+
+/** The chart's objects as YAML documents, ordered like dist/ file names (namespace, kind, name). */
+export function yaml(c: Chart): string {
+  const key = (o: any) => `${o.metadata?.namespace ?? ''}.${String(o.kind).toLowerCase()}.${o.metadata?.name}`;
+  return objects(c)
+    .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+    .map((o) => toYaml(o))
+    .join('---\n');
+}
+
+/** Escapes a string for use inside a RegExp. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** Matches an error message exactly (the whole message, not a substring as `toThrow(string)` does). */
+export function exactly(message: string): RegExp {
+  return new RegExp(`^${escapeRegExp(message)}$`);
+}
+
+/** The paths an Ingress (as JSON) declares for one host; throws when the host has no rule. */
+export function ingressPaths(ingress: any, host: string): any[] {
+  const rule = (ingress.spec.rules ?? []).find((r: any) => r.host === host);
+  if (!rule) throw new Error(`Ingress ${ingress.metadata.name} has no rule for host "${host}"`);
+  return rule.http.paths;
+}
+
+/** One path of an Ingress (as JSON) for one host, by its path string. */
+export function ingressPath(ingress: any, host: string, path: string): any {
+  const hit = ingressPaths(ingress, host).find((p: any) => p.path === path);
+  if (!hit) throw new Error(`Ingress ${ingress.metadata.name} has no path "${path}" for host "${host}"`);
+  return hit;
+}
