@@ -1,6 +1,11 @@
-import { AppSpec } from '../lib';
+import { AppSpec, withTopology } from '../lib';
+import { gitops } from './gitops';
 import { mentraCloud } from './mentra-cloud';
 import { nexusRuntime } from './nexus-runtime';
 
-/** Every reference app, in the order they are synthesized. */
-export const APPS: AppSpec[] = [mentraCloud, nexusRuntime];
+/**
+ * Every reference app, in the order they are synthesized. Each workload app also gets
+ * `dist/<app>/TOPOLOGY.md` (a mermaid diagram drawn from its construct tree); `gitops` writes the
+ * Argo CD Applications that sync them.
+ */
+export const APPS: AppSpec[] = [...[mentraCloud, nexusRuntime].map((app) => withTopology(app)), gitops];

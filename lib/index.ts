@@ -5,6 +5,8 @@ export * from './network-policy';
 export * from './workload';
 export * from './realtime-service';
 export * from './managed-ingress-overlay';
+export * from './gitops';
+export * from './topology';
 export * from './synth/synthesizer';
 export * from './synth/dist';
 export { checkObject, checkChart, SynthObject } from './synth/rules';

@@ -1,0 +1,16 @@
+// Argo CD Applications for every reference app: one per app, cluster and env, each syncing the
+// folder the synthesizer writes for it (dist/<app>/<cluster>/<env>, or dist/<app>), plus a root
+// "app of apps" that syncs dist/argocd/ itself so removed targets are pruned too.
+// Literal example values: point repoURL at the repository that holds this dist/.
+import { argoCdApps } from '../lib';
+import { mentraCloud } from './mentra-cloud';
+import { nexusRuntime } from './nexus-runtime';
+
+export const gitops = argoCdApps({
+  name: 'argocd',
+  source: 'apps/gitops.ts',
+  apps: [mentraCloud, nexusRuntime],
+  repoURL: 'https://git.example.com/platform/realtime.git',
+  targetRevision: 'main',
+  root: 'realtime-apps',
+});

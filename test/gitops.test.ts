@@ -1,0 +1,159 @@
+import { ApiObject, App, Chart } from 'cdk8s';
+import { parseDocument } from 'yaml';
+import {
+  AppSpec, ArgoCdApplication, ArgoCdApplicationProps, ArgoCdCluster, SYNC_WAVE_ANNOTATION,
+  applySyncWaves, argoCdApps, checkObject, setSyncWave, synthesize,
+} from '../lib';
+import { gitops } from '../apps/gitops';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const chart = () => new Chart(new App(), 'test', { namespace: 'argocd' });
+const cm = (c: Chart, id: string, kind = 'ConfigMap', namespace: string | undefined = 'demo') =>
+  new ApiObject(c, id, { apiVersion: kind === 'ConfigMap' ? 'v1' : 'x/v1', kind, metadata: { name: id.toLowerCase(), ...(namespace ? { namespace } : {}) } });
+const base: ArgoCdApplicationProps = {
+  name: 'demo-c1-prod',
+  repoURL: 'https://git.example.com/platform/realtime.git',
+  targetRevision: 'main',
+  path: 'dist/demo/c1/prod',
+  destination: ArgoCdCluster.named('c1'),
+};
+const demo: AppSpec = { name: 'demo', source: 'test', namespace: 'demo', targets: [{ cluster: 'c1', env: 'dev' }, { cluster: 'c2', env: 'prod' }], define: () => undefined };
+const single: AppSpec = { name: 'solo', source: 'test', namespace: 'solo', define: () => undefined };
+
+describe('ArgoCdApplication', () => {
+  test('syncs one dist/ folder with automated prune and self-heal, server-side apply and retries', () => {
+    // GIVEN / WHEN
+    const app = new ArgoCdApplication(chart(), 'App', base);
+    // THEN
+    expect(app.resource.toJson()).toEqual({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'demo-c1-prod', namespace: 'argocd' },
+      spec: {
+        project: 'default',
+        source: { repoURL: 'https://git.example.com/platform/realtime.git', targetRevision: 'main', path: 'dist/demo/c1/prod', directory: { recurse: false, include: '*.yaml' } },
+        destination: { name: 'c1' },
+        syncPolicy: {
+          automated: { prune: true, selfHeal: true },
+          syncOptions: ['ServerSideApply=true', 'PruneLast=true', 'FailOnSharedResource=true'],
+          retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
+        },
+      },
+    });
+  });
+
+  test('all props: server destination, namespace, project, sync wave, labels, no prune', () => {
+    const all: Required<ArgoCdApplicationProps> = {
+      ...base, namespace: 'gitops', project: 'realtime', destination: ArgoCdCluster.inCluster(), destinationNamespace: 'demo',
+      prune: false, selfHeal: false, syncWave: -1, labels: { team: 'rt' },
+    };
+    const json = new ArgoCdApplication(chart(), 'App', all).resource.toJson();
+    expect(json.metadata).toEqual({ name: 'demo-c1-prod', namespace: 'gitops', labels: { team: 'rt' }, annotations: { [SYNC_WAVE_ANNOTATION]: '-1' } });
+    expect(json.spec.project).toBe('realtime');
+    expect(json.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'demo' });
+    expect(json.spec.syncPolicy.automated).toEqual({ prune: false, selfHeal: false });
+  });
+
+  test('passes the synthesizer\'s core rules (no schema for custom resources)', () => {
+    const app = new ArgoCdApplication(chart(), 'App', base);
+    expect(checkObject({ path: app.node.path, json: app.resource.toJson() })).toEqual([]);
+  });
+
+  test('fails when the name is not a DNS-1123 label', () => {
+    expect(() => new ArgoCdApplication(chart(), 'App', { ...base, name: `${'a'.repeat(60)}-prod` })).toThrow(
+      `[test/App] ArgoCdApplication 'name' is "${'a'.repeat(60)}-prod": must be a DNS-1123 label (lowercase letters, digits and "-", at most 63 characters): Argo CD uses the Application name as a label value. Fix: shorten the app, cluster or env name`);
+  });
+
+  test('fails when the repoURL is not a Git URL', () => {
+    expect(() => new ArgoCdApplication(chart(), 'App', { ...base, repoURL: 'git.example.com/x.git' })).toThrow(
+      '[test/App] ArgoCdApplication \'repoURL\' is "git.example.com/x.git": must be an https://, ssh:// or git@ Git URL without spaces. Fix: use e.g. "https://git.example.com/platform/realtime.git"');
+  });
+
+  test('fails when the path leaves the repository', () => {
+    expect(() => new ArgoCdApplication(chart(), 'App', { ...base, path: 'dist/../secrets' })).toThrow(
+      '[test/App] ArgoCdApplication \'path\' is "dist/../secrets": must be a relative folder of the repository without "." or ".." segments. Fix: use e.g. "dist/mentra-cloud/us-central/prod"');
+  });
+
+  test('fails when the targetRevision has a space', () => {
+    expect(() => new ArgoCdApplication(chart(), 'App', { ...base, targetRevision: 'my branch' })).toThrow(/'targetRevision' is "my branch": must be a branch, tag or commit/);
+  });
+});
+
+describe('argoCdApps', () => {
+  const props = { source: 'apps/gitops.ts', repoURL: 'https://git.example.com/p.git', targetRevision: 'v1.2.0' };
+
+  test('one Application per app and target, in dist/argocd/, pointing at the synthesizer\'s folders', () => {
+    const files = synthesize([argoCdApps({ ...props, apps: [demo, single] })]).files;
+    expect([...files.keys()]).toEqual([
+      'argocd/argocd.application.demo-c1-dev.yaml',
+      'argocd/argocd.application.demo-c2-prod.yaml',
+      'argocd/argocd.application.solo.yaml',
+    ]);
+    const spec = (f: string) => parseDocument(files.get(f)!).toJSON().spec;
+    expect(spec('argocd/argocd.application.demo-c2-prod.yaml')).toMatchObject({ source: { path: 'dist/demo/c2/prod', targetRevision: 'v1.2.0' }, destination: { name: 'c2' } });
+    expect(spec('argocd/argocd.application.solo.yaml')).toMatchObject({ source: { path: 'dist/solo' }, destination: { server: 'https://kubernetes.default.svc' } });
+  });
+
+  test('a root Application syncs the Applications\' own folder; folder, namespace, distPath and destination are props', () => {
+    const files = synthesize([argoCdApps({
+      ...props, apps: [demo], name: 'gitops', namespace: 'cd', distPath: 'deploy/dist/', root: 'root',
+      destination: (_app, t) => ArgoCdCluster.server(`https://${t!.cluster}.k8s.example.com`),
+    })]).files;
+    expect([...files.keys()]).toEqual(['gitops/cd.application.demo-c1-dev.yaml', 'gitops/cd.application.demo-c2-prod.yaml', 'gitops/cd.application.root.yaml']);
+    const root = parseDocument(files.get('gitops/cd.application.root.yaml')!).toJSON();
+    expect(root.spec.source.path).toBe('deploy/dist/gitops');
+    expect(root.spec.destination).toEqual({ server: 'https://kubernetes.default.svc' });
+    expect(parseDocument(files.get('gitops/cd.application.demo-c1-dev.yaml')!).toJSON().spec.destination).toEqual({ server: 'https://c1.k8s.example.com' });
+  });
+
+  test('fails when an app, cluster and env give a name longer than 63 characters', () => {
+    const long: AppSpec = { ...demo, name: 'a'.repeat(40), targets: [{ cluster: 'b'.repeat(20), env: 'prod' }] };
+    expect(() => synthesize([argoCdApps({ ...props, apps: [long] })])).toThrow(/ArgoCdApplication 'name' is "a{40}-b{20}-prod": must be a DNS-1123 label/);
+  });
+
+  test('the reference gitops app covers every target of every reference app', () => {
+    const files = synthesize([gitops]).files;
+    expect([...files.keys()].map((f) => f.replace(/^argocd\/argocd\.application\.|\.yaml$/g, ''))).toEqual([
+      'mentra-cloud-east-asia-prod', 'mentra-cloud-france-prod', 'mentra-cloud-us-central-debug', 'mentra-cloud-us-central-dev',
+      'mentra-cloud-us-central-prod', 'mentra-cloud-us-central-staging', 'nexus-runtime', 'realtime-apps',
+    ]);
+    for (const text of files.values()) expect(text).toContain('repoURL: https://git.example.com/platform/realtime.git');
+  });
+
+  test('snapshot of one reference Application', () => {
+    expect(synthesize([gitops]).files.get('argocd/argocd.application.mentra-cloud-us-central-prod.yaml')).toMatchSnapshot();
+  });
+});
+
+describe('sync waves', () => {
+  test('applySyncWaves puts Namespaces and CRDs first and leaves other kinds and explicit waves alone', () => {
+    // GIVEN
+    const c = chart();
+    cm(c, 'Ns', 'Namespace', undefined);
+    cm(c, 'Crd', 'CustomResourceDefinition', undefined);
+    cm(c, 'Cfg');
+    const pinned = cm(c, 'Pinned', 'Namespace', undefined);
+    setSyncWave(pinned, 5);
+    // WHEN
+    const tagged = applySyncWaves(c);
+    // THEN
+    const wave = (id: string) => (c.node.findChild(id) as ApiObject).toJson().metadata.annotations?.[SYNC_WAVE_ANNOTATION];
+    expect(tagged).toBe(2);
+    expect([wave('Ns'), wave('Crd'), wave('Cfg'), wave('Pinned')]).toEqual(['-2', '-2', undefined, '5']);
+  });
+
+  test('setSyncWave tags every object under a construct', () => {
+    const c = chart();
+    cm(c, 'A');
+    cm(c, 'B');
+    setSyncWave(c, 3);
+    expect(c.node.findAll().filter((x): x is ApiObject => x instanceof ApiObject).map((o) => o.toJson().metadata.annotations)).toEqual([
+      { [SYNC_WAVE_ANNOTATION]: '3' }, { [SYNC_WAVE_ANNOTATION]: '3' },
+    ]);
+  });
+
+  test('fails when a wave is not a whole number', () => {
+    const c = chart();
+    expect(() => setSyncWave(cm(c, 'A'), 1.5)).toThrow("[test/A] SyncWave 'wave' is 1.5: must be a whole number from -1000 to 1000. Fix: pass e.g. -1 to apply before the default wave 0");
+  });
+});
