@@ -1,0 +1,157 @@
+// The published package, as a consumer gets it: `npm pack` (which runs `prepack`, the build into
+// build/), the tarball's file list, then an install of the tarball into a fresh project outside
+// the repository, a consumer app that synthesizes a RealtimeService, and a type-check of a
+// TypeScript consumer against the shipped declarations. Needs the npm registry (cdk8s,
+// constructs and the package's dependencies are installed from it); takes ~20-60 s.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const REPO = path.join(__dirname, '..');
+const TIMEOUT = 180_000;
+const temps: string[] = [];
+const tmp = (prefix: string) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+};
+const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+
+interface Packed { readonly tarball: string; readonly size: number; readonly entries: string[] }
+let packed: Packed;
+
+beforeAll(() => {
+  const out = tmp('cdk8srt-pack-');
+  // `--json` prints the pack report on stdout; lifecycle banners precede it.
+  const stdout = run('npm', ['pack', '--json', '--pack-destination', out], REPO);
+  const report = JSON.parse(stdout.slice(stdout.indexOf('\n[') + 1 || stdout.indexOf('[')))[0];
+  const tarball = path.join(out, report.filename);
+  const entries = run('tar', ['-tzf', tarball], out).split('\n').filter(Boolean).map((e) => e.replace(/^package\//, '')).sort();
+  packed = { tarball, size: fs.statSync(tarball).size, entries };
+}, TIMEOUT);
+
+afterAll(() => {
+  for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('npm pack', () => {
+  test('ships the compiled library, its declarations, README and CHANGELOG, and nothing else', () => {
+    expect(packed.entries).toEqual(expect.arrayContaining(['package.json', 'README.md', 'CHANGELOG.md', 'build/lib/index.js', 'build/lib/index.d.ts', 'build/lib/synth/synthesizer.js']));
+    const forbidden = packed.entries.filter((e) => /^(apps|dist|bench|test|tools|imports|lib|docs|node_modules)\//.test(e) || (e.endsWith('.ts') && !e.endsWith('.d.ts')));
+    expect(forbidden).toEqual([]);
+    expect(packed.entries.filter((e) => !['package.json', 'README.md', 'CHANGELOG.md'].includes(e) && !/^build\/lib\/.*\.(js|d\.ts)$/.test(e))).toEqual([]);
+  });
+
+  test('every module has its declarations', () => {
+    const js = packed.entries.filter((e) => e.endsWith('.js'));
+    expect(js.length).toBeGreaterThan(10);
+    expect(js.filter((e) => !packed.entries.includes(e.replace(/\.js$/, '.d.ts')))).toEqual([]);
+  });
+
+  test('package.json points main, types and exports at build/', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+    expect(pkg.main).toBe('build/lib/index.js');
+    expect(pkg.types).toBe('build/lib/index.d.ts');
+    expect(pkg.exports['.']).toEqual({ types: './build/lib/index.d.ts', require: './build/lib/index.js', default: './build/lib/index.js' });
+  });
+});
+
+describe('a consumer project outside the repository', () => {
+  let consumer: string;
+
+  beforeAll(() => {
+    consumer = tmp('cdk8srt-consumer-');
+    fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }, null, 2));
+    run('npm', ['install', packed.tarball, 'cdk8s@2.70.106', 'constructs@10.8.1', '--no-audit', '--no-fund', '--loglevel=error'], consumer);
+  }, TIMEOUT);
+
+  test('requires the package, synthesizes a RealtimeService and writes dist/ with writeDist', () => {
+    // GIVEN a plain JavaScript app that knows the package only by name
+    fs.writeFileSync(path.join(consumer, 'synth.js'), `
+const path = require('path');
+const { Duration } = require('cdk8s');
+const { IngressController, RealtimeService, Route, synthesize, writeDist } = require('cdk8s-realtime');
+
+const result = synthesize([{
+  name: 'hello',
+  source: 'synth.js',
+  namespace: 'hello',
+  define: (chart) => {
+    new RealtimeService(chart, 'Hello', {
+      name: 'hello',
+      image: 'ghcr.io/acme/hello:1.0.0',
+      http: { port: 8080 },
+      routes: {
+        controller: IngressController.nginx(),
+        hosts: ['hello.example.com'],
+        routes: [Route.http('/'), Route.websocket('/ws', { idleTimeout: Duration.minutes(30) })],
+      },
+    });
+  },
+}]);
+const report = writeDist(path.join(__dirname, 'dist'), result);
+console.log(JSON.stringify({ objects: result.objects, written: report.written }));
+`);
+    // WHEN
+    const out = JSON.parse(run('node', ['synth.js'], consumer));
+    // THEN
+    expect(out.written).toEqual([
+      'hello/hello.deployment.hello.yaml',
+      'hello/hello.ingress.hello-ws.yaml',
+      'hello/hello.ingress.hello.yaml',
+      'hello/hello.networkpolicy.hello.yaml',
+      'hello/hello.poddisruptionbudget.hello.yaml',
+      'hello/hello.service.hello.yaml',
+    ]);
+    const read = (f: string) => fs.readFileSync(path.join(consumer, 'dist', 'hello', f), 'utf8');
+    expect(read('hello.deployment.hello.yaml')).toMatch(/^# Generated by cdk8s-realtime from synth.js \(hello\/Hello\/Deployment\)/);
+    expect(read('hello.deployment.hello.yaml')).toContain('image: ghcr.io/acme/hello:1.0.0');
+    expect(read('hello.ingress.hello-ws.yaml')).toContain('nginx.ingress.kubernetes.io/proxy-read-timeout: "1800"');
+    expect(read('hello.service.hello.yaml')).toContain('kind: Service');
+  });
+
+  test('reports bad input with a RealtimeConfigError, and only the entry point is importable', () => {
+    fs.writeFileSync(path.join(consumer, 'errors.js'), `
+const { App, Chart } = require('cdk8s');
+const { RealtimeConfigError, RealtimeService } = require('cdk8s-realtime');
+let message;
+try {
+  new RealtimeService(new Chart(new App(), 'c', { namespace: 'x' }), 'Bad', { name: 'bad', image: 'nginx:latest', http: { port: 80 } });
+} catch (e) {
+  message = (e instanceof RealtimeConfigError ? 'RealtimeConfigError: ' : 'other: ') + e.message;
+}
+let deep;
+try { require('cdk8s-realtime/build/lib/private/checks'); deep = 'importable'; } catch (e) { deep = e.code; }
+console.log(JSON.stringify({ message, deep }));
+`);
+    const out = JSON.parse(run('node', ['errors.js'], consumer));
+    expect(out.message).toMatch(/^RealtimeConfigError: \[c\/Bad\] RealtimeService 'image' is "nginx:latest"/);
+    expect(out.deep).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
+  });
+
+  test('a TypeScript consumer type-checks against the shipped declarations', () => {
+    fs.writeFileSync(path.join(consumer, 'app.ts'), `
+import { App, Chart } from 'cdk8s';
+import { AppSpec, RealtimeService, RealtimeServiceProps, SynthResult, synthesize, topologyMermaid } from 'cdk8s-realtime';
+const props: RealtimeServiceProps = { name: 'hello', image: 'ghcr.io/acme/hello:1.0.0', http: { port: 8080 } };
+const spec: AppSpec = { name: 'hello', source: 'app.ts', namespace: 'hello', define: (chart: Chart) => { new RealtimeService(chart, 'Hello', props); } };
+const result: SynthResult = synthesize([spec]);
+const files: number = result.files.size;
+const chart = new Chart(new App(), 'x', { namespace: 'x' });
+const diagram: string = topologyMermaid([{ chart }]);
+// @ts-expect-error 'port' must be a number
+const bad: RealtimeServiceProps = { name: 'x', image: 'x:1', http: { port: '80' } };
+export { files, diagram, bad };
+`);
+    const tsc = path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
+    const args = ['--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', 'app.ts'];
+    expect(() => run('node', [tsc, ...args], consumer)).not.toThrow();
+  });
+});
+
+test('figures: tarball size and file count (see the CHANGELOG / README for the release notes)', () => {
+  // A guard against shipping something big by accident (the library is ~70 kB packed).
+  expect(packed.size).toBeLessThan(500 * 1024);
+  expect(packed.entries.length).toBeLessThan(100);
+});
