@@ -135,7 +135,7 @@ function loadItems(dir, displayBase) {
     } catch (e) {
       parsed = { objects: [], errors: [e.message] };
     }
-    item.problems.push(...parsed.errors.map((e) => `YAML: ${e}`));
+    item.problems.push(...parsed.errors.map((e) => `YAML: ${String(e).split('\n')[0]}`));
     if (parsed.errors.length === 0 && parsed.objects.length !== 1) {
       item.problems.push(`expected exactly one object in the file, found ${parsed.objects.length}`);
     }
@@ -246,7 +246,12 @@ function fail(item, stage, lines) {
 async function dryRunThenApply(item) {
   if (item.problems.length) return;
   const dry = await apply(item.file, { dryRun: true });
-  if (!dry.ok) return fail(item, 'rejected by server-side dry-run', dry.errors);
+  if (!dry.ok) {
+    if (dry.errors.some((e) => /no matches for kind/.test(e))) {
+      dry.errors.push(`no CustomResourceDefinition for ${item.group}/${item.kind} in dist/ or in ${CRDS}`);
+    }
+    return fail(item, 'rejected by server-side dry-run', dry.errors);
+  }
   if (dry.warnings.length) return fail(item, 'warning on server-side dry-run', dry.warnings);
   const real = await apply(item.file, { dryRun: false });
   if (!real.ok) return fail(item, 'rejected by apply', real.errors);
@@ -462,8 +467,19 @@ async function main() {
 main().then(
   (code) => process.exit(code),
   (err) => {
-    console.error(`error: ${err.message}`);
-    console.log('0 objects applied, 0 rejected (the harness stopped before the end)');
+    // The harness itself broke (not a finding): say why, show the server's log, and still end
+    // with the summary line, counting every dist/ file as not accepted.
+    console.log(`\nerror: the harness stopped before the end: ${err.stack ?? err.message}`);
+    const log = env.CDK8SRT_APISERVER_LOG;
+    if (log && existsSync(log)) {
+      console.log(`--- last lines of ${log} ---`);
+      console.log(readFileSync(log, 'utf8').trimEnd().split('\n').slice(-30).join('\n'));
+    }
+    let files = 0;
+    try {
+      files = listYaml(DIST).length;
+    } catch {}
+    console.log(`0 objects applied, ${files} rejected`);
     process.exit(2);
   },
 );

@@ -18,15 +18,21 @@ for tool in node openssl curl flock; do command -v "$tool" >/dev/null || die "$t
 
 "$CLUSTER_DIR/build.sh" cluster
 
-trap stop_cluster EXIT
+CHECK_PID=""
+cleanup() {
+  if [ -n "$CHECK_PID" ]; then kill "$CHECK_PID" 2>/dev/null || true; wait "$CHECK_PID" 2>/dev/null || true; fi
+  stop_cluster
+}
+trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
 start_cluster
-export KUBECTL CDK8SRT_DIST="$DIST" CDK8SRT_CRDS="$CRDS"
+export KUBECTL CDK8SRT_DIST="$DIST" CDK8SRT_CRDS="$CRDS" CDK8SRT_APISERVER_LOG="$CLUSTER_STATE/logs/kube-apiserver.log"
+# In the background + wait, so a signal to this script is handled at once, not after node ends.
 status=0
-node "$CLUSTER_DIR/apply-check.mjs" "$@" || status=$?
-if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
-  log "--- last lines of the kube-apiserver log ---"; tail -n 30 "$CLUSTER_STATE/logs/kube-apiserver.log" >&2 || true
-fi
+node "$CLUSTER_DIR/apply-check.mjs" "$@" &
+CHECK_PID=$!
+wait "$CHECK_PID" || status=$?
+CHECK_PID=""
 exit "$status"
