@@ -46,8 +46,9 @@ build_kubernetes() {
   minor="$(cut -d. -f2 <<<"$K8S_VERSION")"
   rm -rf "$src" && mkdir -p "$src" && cd "$src"
   go mod init local.test/kubernetes-binaries
-  local kmod
-  kmod="$(go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",*$/\1/p')"
+  local dl kmod
+  dl="$(go mod download -json "k8s.io/kubernetes@v$K8S_VERSION")" || { echo "$dl"; return 1; }
+  kmod="$(sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",*$/\1/p' <<<"$dl")"
   [ -f "$kmod" ] || { echo "could not download k8s.io/kubernetes@v$K8S_VERSION"; return 1; }
   # Lines "k8s.io/X => ./staging/src/k8s.io/X", inside a replace ( ... ) block or single-line.
   local mods
@@ -103,11 +104,12 @@ build_linters() {
   rm -rf "$TOOLS_BIN" && mv "$out" "$TOOLS_BIN"
 }
 
+have() { local f; for f in "$@"; do [ -x "$f" ] || return 1; done; }
 mkdir -p "$CACHE/bin"
 if [ "$what" != linters ]; then
-  [ -x "$K8S_BIN/kube-apiserver" ] && [ -x "$K8S_BIN/kubectl" ] || step "kubernetes-v$K8S_VERSION" build_kubernetes
-  [ -x "$ETCD_BIN/etcd" ] || step "etcd-v$ETCD_VERSION" build_etcd
+  have "$K8S_BIN/kube-apiserver" "$K8S_BIN/kubectl" || step "kubernetes-v$K8S_VERSION" build_kubernetes
+  have "$ETCD_BIN/etcd" || step "etcd-v$ETCD_VERSION" build_etcd
 fi
 if [ "$what" != cluster ]; then
-  [ -x "$TOOLS_BIN/kubeconform" ] && [ -x "$TOOLS_BIN/kube-score" ] || step linters build_linters
+  have "$TOOLS_BIN/kubeconform" "$TOOLS_BIN/kube-score" || step linters build_linters
 fi
