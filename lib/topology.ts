@@ -166,16 +166,12 @@ function walkChart(chart: Chart, prefix: string, group: Group, edges: Edge[], un
     for (const g of groups) {
       const json = g.resource.toJson();
       const ns = json.metadata.namespace;
-      const paths: Obj[] = json.spec.rules?.[0]?.http?.paths ?? [];
       const timeout = g.routes[0]?.protocol === RouteProtocol.WEBSOCKET ? `WebSocket, idle ${g.timeouts.readSeconds} s` : `HTTP, timeout ${g.timeouts.readSeconds} s`;
-      const ing = node(`ingress/${ns}/${json.metadata.name}`, 'ingress', [`Ingress ${json.metadata.name}`, ...paths.map((p) => p.path), timeout], false, `ing_${json.metadata.name}`);
-      const hosts: string[] = (json.spec.rules ?? []).map((r: Obj) => r.host);
-      edge(clients(), ing, hosts.join(', '));
+      const r = routeObject(json);
+      const ing = node(`route/${json.kind}/${ns}/${json.metadata.name}`, 'ingress', [`${json.kind} ${json.metadata.name}`, ...g.routes.map((x) => x.path), timeout], false, `ing_${json.metadata.name}`);
+      edge(clients(), ing, r.hosts.join(', '));
       const byService = new Map<string, Set<string>>();
-      for (const p of paths) {
-        const s = p.backend.service;
-        byService.set(s.name, (byService.get(s.name) ?? new Set()).add(String(s.port.name ?? s.port.number)));
-      }
+      for (const b of r.backends) byService.set(b.name, (byService.get(b.name) ?? new Set()).add(b.port));
       for (const [name, portsUsed] of byService) {
         const svc = services.get(`${ns}/${name}`) ?? node(`service/${ns}/${name}`, 'service', [`Service ${name}`, 'owned elsewhere'], true, `svc_${name}`);
         edge(ing, svc, [...portsUsed].join(', '));
@@ -204,6 +200,33 @@ function walkChart(chart: Chart, prefix: string, group: Group, edges: Edge[], un
       }
     }
   }
+}
+
+/**
+ * Hosts and backends of a route object, whatever the controller rendered: an Ingress, a Traefik
+ * IngressRoute or a Gateway API HTTPRoute (other kinds give none).
+ */
+function routeObject(json: Obj): { hosts: string[]; backends: Array<{ name: string; port: string }> } {
+  const hosts = new Set<string>();
+  const backends: Array<{ name: string; port: string }> = [];
+  const port = (p: unknown) => (p && typeof p === 'object' ? String((p as Obj).name ?? (p as Obj).number) : String(p));
+  if (json.kind === 'Ingress') {
+    for (const rule of json.spec?.rules ?? []) {
+      if (rule.host) hosts.add(rule.host);
+      for (const p of rule.http?.paths ?? []) backends.push({ name: p.backend.service.name, port: port(p.backend.service.port) });
+    }
+  } else if (json.kind === 'IngressRoute') {
+    for (const route of json.spec?.routes ?? []) {
+      for (const m of String(route.match ?? '').matchAll(/Host\(`([^`]+)`\)/g)) hosts.add(m[1]);
+      for (const svc of route.services ?? []) backends.push({ name: svc.name, port: port(svc.port) });
+    }
+  } else if (json.kind === 'HTTPRoute') {
+    for (const h of json.spec?.hostnames ?? []) hosts.add(h);
+    for (const rule of json.spec?.rules ?? []) {
+      for (const b of rule.backendRefs ?? []) if ((b.kind ?? 'Service') === 'Service') backends.push({ name: b.name, port: port(b.port) });
+    }
+  }
+  return { hosts: [...hosts], backends };
 }
 
 function ports(list: Obj[]): string {
