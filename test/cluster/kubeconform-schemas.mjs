@@ -19,16 +19,24 @@ function listCrdFiles(dir) {
   return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, f));
 }
 
-/** Adds additionalProperties: false wherever an object lists its properties and says nothing else. */
-function strictify(schema) {
-  if (Array.isArray(schema)) return schema.map(strictify);
+const JUNCTORS = new Set(['anyOf', 'allOf', 'oneOf', 'not']);
+
+/**
+ * Adds additionalProperties: false wherever an object lists its properties and says nothing else.
+ * Not on the branches of anyOf/allOf/oneOf/not themselves: a branch lists only the fields it
+ * constrains (Gateway's spec.addresses: `oneOf: [{properties: {type, value}}, {properties: {type}}]`),
+ * and closing it would reject the fields the outer schema allows.
+ */
+function strictify(schema, branch = false) {
+  if (Array.isArray(schema)) return schema.map((s) => strictify(s, branch));
   if (!schema || typeof schema !== 'object') return schema;
   const out = {};
   for (const [k, v] of Object.entries(schema)) {
     // Inside "properties" the keys are field names, not keywords: recurse into each value only.
-    out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v).map(([n, s]) => [n, strictify(s)])) : strictify(v);
+    if (k === 'properties') out[k] = Object.fromEntries(Object.entries(v).map(([n, s]) => [n, strictify(s)]));
+    else out[k] = strictify(v, JUNCTORS.has(k));
   }
-  if (out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) {
+  if (!branch && out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) {
     out.additionalProperties = false;
   }
   return out;
@@ -121,5 +129,11 @@ export function ensureSchemas({ cacheDir, definitionsFile, kubeVersion, crdDir }
   writeFileSync(path.join(tmp, 'done'), `${kinds} Kubernetes kinds, ${crds} CRD versions\n`);
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);
+  // Schemas from older inputs are dead weight (about 20 MB each).
+  for (const old of readdirSync(cacheDir)) {
+    if (old.startsWith('kubeconform-') && path.join(cacheDir, old) !== dir && !old.includes('.tmp-')) {
+      rmSync(path.join(cacheDir, old), { recursive: true, force: true });
+    }
+  }
   return { dir, locations, generated: true, kinds, crds };
 }

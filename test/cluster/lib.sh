@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # the variables are for the scripts that source this file
 # Shared settings for test/cluster/*.sh. Sourced, never run.
 # Everything heavy lives in an out-of-repo cache so a fresh clone on the same machine reuses it.
 
