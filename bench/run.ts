@@ -1,0 +1,428 @@
+// `npm run bench`: times child processes (1 warm-up, then N measured runs; median, min, max) and
+// prints ratios against a plain cdk8s + cdk8s-plus-28 baseline, a scaling run, and the targets as
+// PASS/MISS lines. Writes bench/results/bench.json (git-ignored). A benchmark, not a test: it never
+// fails on a MISS (exit code 0), only when a command itself fails.
+//
+// Usage: node -r ./tools/register.js bench/run.ts [--runs 5] [--plain-1200-runs 2] [--quick]
+//          [--no-jest] [--no-profile] [--keep]
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { APPS } from '../apps';
+import { GENERATED_MARKER, fileName, toYaml } from '../lib';
+
+const ROOT = path.resolve(__dirname, '..');
+const RESULTS = path.join(ROOT, 'bench', 'results');
+const BASELINE = path.join(ROOT, 'bench', 'baseline');
+const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+// ---------------------------------------------------------------------------------------------
+// options
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(name);
+const num = (name: string, dflt: number) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? Number(argv[i + 1]) : dflt;
+};
+const QUICK = flag('--quick');
+const RUNS = num('--runs', QUICK ? 2 : 5);
+const PLAIN_1200_RUNS = num('--plain-1200-runs', QUICK ? 1 : 2);
+const DO_JEST = !flag('--no-jest');
+const DO_PROFILE = !flag('--no-profile');
+const KEEP = flag('--keep');
+const SCALES = [12, 120, 1200];
+
+// ---------------------------------------------------------------------------------------------
+// measuring
+
+interface Stats { median: number; min: number; max: number; values: number[] }
+interface Measurement {
+  key: string;
+  label: string;
+  command: string;
+  warmup: number;
+  runs: number;
+  wallS: Stats;
+  rssMB: Stats;
+  /** The last stdout line of each measured run, when it is JSON (the scaling children print one). */
+  child: Array<Record<string, number>>;
+  objects?: number;
+  note?: string;
+}
+
+function stats(values: number[]): Stats {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return { median, min: s[0], max: s[s.length - 1], values };
+}
+
+/** The environment of every child: no ts-node settings leak from this (transpile-only) process. */
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k.startsWith('TS_NODE_') || k === 'CDK8S_OUTDIR' || k === 'NODE_OPTIONS') continue;
+    env[k] = v;
+  }
+  return { ...env, ...extra };
+}
+
+interface Run { ms: number; rssKB: number; stdout: string; stderr: string; status: number | null }
+
+let tmp = '';
+
+function runOnce(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; allowFail?: boolean } = {}): Run {
+  const rssFile = path.join(tmp, 'rss.txt');
+  fs.rmSync(rssFile, { force: true });
+  const [c, a] = TIME ? [TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(c, a, { cwd: opts.cwd ?? ROOT, env: opts.env ?? childEnv(), encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.error) throw r.error;
+  if (r.status !== 0 && !opts.allowFail) {
+    throw new Error(`command failed (exit ${r.status}): ${cmd} ${args.join(' ')}\n${(r.stderr || '').slice(-4000)}\n${(r.stdout || '').slice(-2000)}`);
+  }
+  let rssKB = NaN;
+  if (TIME && fs.existsSync(rssFile)) {
+    const lines = fs.readFileSync(rssFile, 'utf8').trim().split('\n');
+    rssKB = Number(lines[lines.length - 1]);
+  }
+  const last = lastJson(r.stdout);
+  if (Number.isNaN(rssKB) && last?.maxRssKB) rssKB = last.maxRssKB;
+  return { ms, rssKB, stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+function lastJson(stdout: string): Record<string, number> | undefined {
+  const lines = (stdout || '').trim().split('\n');
+  const last = lines[lines.length - 1] ?? '';
+  if (!last.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(last);
+  } catch {
+    return undefined;
+  }
+}
+
+/** apps/main.ts ends with `synthesized ... in N ms: ...` (the time of synthesize(), before writing). */
+function synthLine(stdout: string): Record<string, number> | undefined {
+  const m = (stdout || '').match(/^synthesized .* in (\d+) ms/m);
+  return m ? { synthMs: Number(m[1]) } : undefined;
+}
+
+function log(msg: string): void {
+  process.stderr.write(`${msg}\n`);
+}
+
+function measure(key: string, label: string, cmd: string, args: string[], o: { cwd?: string; env?: NodeJS.ProcessEnv; before?: () => void; runs?: number; warmup?: number; note?: string } = {}): Measurement {
+  const warmup = o.warmup ?? 1;
+  const runs = o.runs ?? RUNS;
+  const walls: number[] = [];
+  const rss: number[] = [];
+  const child: Array<Record<string, number>> = [];
+  const shown = `${path.relative(ROOT, o.cwd ?? ROOT) || '.'}$ ${[cmd, ...args].map((s) => (s.startsWith(ROOT) ? path.relative(o.cwd ?? ROOT, s) || '.' : s)).join(' ')}`;
+  log(`[bench] ${key}: ${shown} (${warmup} warm-up + ${runs})`);
+  for (let i = 0; i < warmup + runs; i++) {
+    o.before?.();
+    const r = runOnce(cmd, args, o);
+    if (i < warmup) continue;
+    walls.push(r.ms / 1000);
+    rss.push(r.rssKB / 1024);
+    const j = lastJson(r.stdout) ?? synthLine(r.stdout);
+    if (j) child.push(j);
+    log(`[bench]   run ${i - warmup + 1}/${runs}: ${(r.ms / 1000).toFixed(3)} s, ${(r.rssKB / 1024).toFixed(0)} MB`);
+  }
+  return { key, label, command: shown, warmup, runs, wallS: stats(walls), rssMB: stats(rss), child, note: o.note };
+}
+
+function fresh(dir: string): () => void {
+  return () => fs.rmSync(dir, { recursive: true, force: true });
+}
+
+function walk(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+/** Our synthesizer writes one object per .yaml file (TOPOLOGY.md and other extra files are not objects). */
+function yamlFiles(dir: string): number {
+  return walk(dir).filter((f) => f.endsWith('.yaml')).length;
+}
+
+/** Kubernetes objects in a folder: counts `kind:` at the top level of every YAML document. */
+function countObjects(dir: string): number {
+  let n = 0;
+  for (const f of walk(dir)) if (f.endsWith('.yaml')) n += (fs.readFileSync(f, 'utf8').match(/^kind: /gm) ?? []).length;
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// (d) the objects of the reference fleet, as our synthesizer builds them (no validation)
+
+interface DumpedObject { file: string; header: string; json: Record<string, unknown> }
+
+function fleetObjects(): DumpedObject[] {
+  const out: DumpedObject[] = [];
+  for (const spec of APPS) {
+    const app = new App({ outdir: path.join(tmp, 'unused') });
+    for (const target of spec.targets ?? [undefined]) {
+      const dir = target ? `${spec.name}/${target.cluster}/${target.env}` : spec.name;
+      const id = target ? `${spec.name}-${target.cluster}-${target.env}` : spec.name;
+      const namespace = typeof spec.namespace === 'function' ? spec.namespace(target) : spec.namespace;
+      const chart = new Chart(app, id, namespace ? { namespace } : {});
+      spec.define(chart, target);
+      for (const c of chart.node.findAll()) {
+        if (c instanceof ApiObject && Chart.of(c) === chart) {
+          const json = c.toJson();
+          out.push({ file: `${dir}/${fileName(json)}`, header: `# ${GENERATED_MARKER} from ${spec.source} (${c.node.path}). Do not edit: run \`npm run synth\`.\n`, json });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** A child that only loads `yaml` (the copy lib/synth/yaml.ts uses) and serializes pre-dumped JSON the same way, writing the files. */
+function yamlFloorScript(): string {
+  const yamlPath = require.resolve('yaml', { paths: [path.join(ROOT, 'lib', 'synth')] });
+  return `'use strict';
+const fs = require('fs'); const path = require('path');
+const { stringify } = require(${JSON.stringify(yamlPath)});
+function canon(v) {
+  if (Array.isArray(v)) return v.map(canon);
+  if (v !== null && typeof v === 'object') { const o = {}; for (const k of Object.keys(v).sort()) if (v[k] !== undefined) o[k] = canon(v[k]); return o; }
+  return v;
+}
+const [dump, out] = process.argv.slice(2);
+const items = JSON.parse(fs.readFileSync(dump, 'utf8'));
+for (const it of items) {
+  const f = path.join(out, it.file);
+  fs.mkdirSync(path.dirname(f), { recursive: true });
+  fs.writeFileSync(f, it.header + stringify(canon(it.json), { lineWidth: 0, minContentWidth: 0, version: '1.1', aliasDuplicateObjects: false }));
+}
+`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CPU profile: top self-time functions
+
+interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }
+interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+
+function summarizeProfile(file: string, top = 10): { functions: Array<{ fn: string; where: string; selfMs: number; pct: number }>; modules: Array<{ module: string; selfMs: number; pct: number }>; totalMs: number } {
+  const prof: CpuProfile = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+  const self = new Map<number, number>();
+  prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
+  const fns = new Map<string, { fn: string; where: string; us: number }>();
+  const mods = new Map<string, number>();
+  let total = 0;
+  for (const [id, us] of self) {
+    const cf = byId.get(id)!.callFrame;
+    total += us;
+    const url = cf.url.replace(/^file:\/\//, '');
+    const rel = url.startsWith(ROOT) ? path.relative(ROOT, url) : url;
+    const where = rel ? `${rel}:${cf.lineNumber + 1}` : '(native)';
+    const key = `${cf.functionName}@${where}`;
+    const e = fns.get(key) ?? { fn: cf.functionName || '(anonymous)', where, us: 0 };
+    e.us += us;
+    fns.set(key, e);
+    const m = rel.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+    const mod = m ? m[1] : rel.startsWith('node:') ? 'node core' : rel ? rel.split('/').slice(0, 2).join('/') : cf.functionName.startsWith('(') ? cf.functionName : '(native/vm)';
+    mods.set(mod, (mods.get(mod) ?? 0) + us);
+  }
+  const functions = [...fns.values()].sort((a, b) => b.us - a.us).slice(0, top).map((e) => ({ fn: e.fn, where: e.where, selfMs: e.us / 1000, pct: (100 * e.us) / total }));
+  const modules = [...mods.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([module, us]) => ({ module, selfMs: us / 1000, pct: (100 * us) / total }));
+  return { functions, modules, totalMs: total / 1000 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// formatting
+
+const f3 = (n: number) => (Number.isFinite(n) ? n.toFixed(3) : '-');
+const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '-');
+const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+
+function table(headers: string[], rows: string[][], right: boolean[]): string {
+  const w = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => (right[i] ? lpad(c, w[i]) : pad(c, w[i]))).join(' | ')} |`;
+  return [line(headers), `|${w.map((x, i) => (right[i] ? `${'-'.repeat(x + 1)}:` : '-'.repeat(x + 2))).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function main(): void {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  // Inside the repo (bench/results/ is git-ignored) so that compiled JS resolves ../node_modules.
+  tmp = fs.mkdtempSync(path.join(RESULTS, 'tmp-'));
+  const node = process.execPath;
+  const register = './tools/register.js';
+  const started = Date.now();
+  const env = { loadAvgAtStart: os.loadavg().map((x) => Number(x.toFixed(2))), node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 2 ** 30), rss: TIME ? '/usr/bin/time -f %M (largest process of the tree)' : 'process.resourceUsage().maxRSS of the child' };
+  log(`[bench] ${RUNS} measured runs after 1 warm-up; tmp ${path.relative(ROOT, tmp)}; RSS via ${env.rss}`);
+
+  try {
+    // ---- compile the baseline once (for (c)) ----
+    const build = path.join(tmp, 'build');
+    const tsc = runOnce(node, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(BASELINE, 'tsconfig.json'), '--outDir', build]);
+    log(`[bench] compiled bench/baseline with tsc in ${(tsc.ms / 1000).toFixed(2)} s (not part of (c))`);
+
+    const fleet: Measurement[] = [];
+    const aOut = path.join(tmp, 'a');
+    fleet.push(measure('node0', 'floor: `node -e 0`', node, ['-e', '0']));
+    fleet.push(measure('a', '(a) ours, all apps: node -r ./tools/register.js apps/main.ts', node, ['-r', register, 'apps/main.ts', '--outdir', aOut], { before: fresh(aOut) }));
+    fleet[fleet.length - 1].objects = yamlFiles(aOut);
+    const a1Out = path.join(tmp, 'a1');
+    fleet.push(measure('a1', '(a1) ours, S1 only (--app mentra-cloud)', node, ['-r', register, 'apps/main.ts', '--outdir', a1Out, '--app', 'mentra-cloud'], { before: fresh(a1Out) }));
+    fleet[fleet.length - 1].objects = yamlFiles(a1Out);
+    const bOut = path.join(tmp, 'b');
+    fleet.push(measure('b', '(b) plain cdk8s-plus-28 S1: npx cdk8s synth (app: npx ts-node main.ts, type-checking)', 'npx', ['cdk8s', 'synth', '--output', bOut], { cwd: BASELINE, before: fresh(bOut) }));
+    fleet[fleet.length - 1].objects = countObjects(bOut);
+    const cOut = path.join(tmp, 'c');
+    fleet.push(measure('c', '(c) same baseline precompiled with tsc: node build/main.js', node, [path.join(build, 'main.js')], { cwd: BASELINE, env: childEnv({ CDK8S_OUTDIR: cOut }), before: fresh(cOut) }));
+    fleet[fleet.length - 1].objects = countObjects(cOut);
+
+    // ---- (d) the YAML floor ----
+    const objects = fleetObjects();
+    const dump = path.join(tmp, 'objects.json');
+    fs.writeFileSync(dump, JSON.stringify(objects));
+    const script = path.join(tmp, 'yaml-floor.js');
+    fs.writeFileSync(script, yamlFloorScript());
+    const dOut = path.join(tmp, 'd');
+    fleet.push(measure('d', '(d) YAML floor, process: node (load yaml, serialize pre-dumped JSON, write files)', node, [script, dump, dOut], { before: fresh(dOut) }));
+    fleet[fleet.length - 1].objects = yamlFiles(dOut);
+    // In-process: only toYaml over the already-built objects; each run is the mean of 50 passes.
+    const passes = 50;
+    const pass = () => {
+      let bytes = 0;
+      for (const o of objects) bytes += toYaml(o.json).length;
+      return bytes;
+    };
+    for (let i = 0; i < 20; i++) pass();
+    const inproc: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < passes; i++) pass();
+      inproc.push(Number(process.hrtime.bigint() - t0) / 1e9 / passes);
+    }
+    const dIn: Measurement = { key: 'd-inproc', label: `(d') YAML floor, in-process: toYaml() over the ${objects.length} objects (JIT warm, mean of ${passes} passes per run)`, command: 'in-process', warmup: 20, runs: RUNS, wallS: stats(inproc), rssMB: stats([NaN]), child: [], objects: objects.length };
+    fleet.push(dIn);
+
+    // ---- scaling ----
+    const scaling: Measurement[] = [];
+    for (const n of SCALES) {
+      const out = path.join(tmp, `ours-${n}`);
+      scaling.push(measure(`ours-${n}`, `ours ${n} services`, node, ['-r', register, 'bench/scale/ours.ts', String(n), out], { before: fresh(out) }));
+    }
+    for (const n of [120, 1200]) {
+      const out = path.join(tmp, `plain-${n}`);
+      const big = n === 1200;
+      scaling.push(measure(`plain-${n}`, `plain cdk8s single App ${n} services`, node, ['-r', register, 'bench/scale/plain.ts', String(n), out], {
+        before: fresh(out), warmup: big ? 0 : 1, runs: big ? PLAIN_1200_RUNS : RUNS,
+        note: big ? `${PLAIN_1200_RUNS} run(s), no warm-up (slow: O(charts^2))` : undefined,
+      }));
+    }
+    for (const m of scaling) m.objects = m.child[0]?.objects;
+
+    // ---- jest ----
+    let jest: { firstS: number; secondS: number; status: number | null; summary: string } | undefined;
+    let typecheckS: number | undefined;
+    if (DO_JEST) {
+      log('[bench] npx jest --ci (twice; the second is the warm one)');
+      const j1 = runOnce('npx', ['jest', '--ci'], { allowFail: true });
+      const j2 = runOnce('npx', ['jest', '--ci'], { allowFail: true });
+      const summary = (j2.stdout.trim().split('\n').pop() ?? '').trim();
+      jest = { firstS: j1.ms / 1000, secondS: j2.ms / 1000, status: j2.status, summary };
+      log('[bench] tsc -p tsconfig.json --noEmit (the other half of `npm test`), once');
+      const tc = runOnce(node, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit'], { allowFail: true });
+      typecheckS = tc.ms / 1000;
+    }
+
+    // ---- CPU profiles: (a) and ours at 1,200 ----
+    const profiles: Array<{ key: string; title: string; file: string; summary: ReturnType<typeof summarizeProfile> }> = [];
+    if (DO_PROFILE) {
+      const profDir = path.join(RESULTS, 'profile');
+      fs.rmSync(profDir, { recursive: true, force: true });
+      const jobs: Array<[string, string, string[]]> = [
+        ['a', '(a) ours, all apps', ['apps/main.ts', '--outdir', path.join(tmp, 'a-prof')]],
+        ['ours-1200', 'ours at 1,200 services', ['bench/scale/ours.ts', '1200', path.join(tmp, 'ours-prof')]],
+      ];
+      for (const [key, title, args] of jobs) {
+        log(`[bench] node --cpu-prof: ${title} (once)`);
+        runOnce(node, ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-name', `${key}.cpuprofile`, '-r', register, ...args]);
+        const file = path.join(profDir, `${key}.cpuprofile`);
+        profiles.push({ key, title, file: path.relative(ROOT, file), summary: summarizeProfile(file) });
+      }
+    }
+
+    // ---- report ----
+    const get = (k: string) => [...fleet, ...scaling].find((m) => m.key === k)!;
+    const med = (k: string) => get(k).wallS.median;
+    const lines: string[] = [];
+    lines.push(`\nnode ${env.node}, ${env.cpus} CPUs (${env.cpuModel}), ${env.memGB} GiB; load average at start ${env.loadAvgAtStart.join(' ')}, at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; peak RSS: ${env.rss}.`);
+    lines.push(`\n## Reference fleet (median, min, max of ${RUNS} runs after 1 warm-up; wall of the child process)\n`);
+    lines.push(table(['row', 'objects', 'median s', 'min s', 'max s', 'peak RSS MB', 'synthesize() s (in child)'], fleet.map((m) => [m.label, String(m.objects ?? '-'), f3(m.wallS.median), f3(m.wallS.min), f3(m.wallS.max), f0(m.rssMB.max), m.child.length ? f3(stats(m.child.map((c) => c.synthMs / 1000)).median) : '-']), [false, true, true, true, true, true, true]));
+    lines.push(`\n(b) and (c) emit the S1 fleet only (6 charts x 2 objects); (a) also synthesizes nexus-runtime (6 objects) and validates every object; (a1) is (a) restricted to S1.`);
+    lines.push(`tsc compile of the baseline (before timing (c), not included): ${(tsc.ms / 1000).toFixed(2)} s.`);
+
+    const ratios: Array<[string, number]> = [
+      ['(a)/(b)', med('a') / med('b')],
+      ['(a1)/(b)', med('a1') / med('b')],
+      ['(a)/(c)', med('a') / med('c')],
+      ['(a1)/(c)', med('a1') / med('c')],
+      ['(c)/(b)', med('c') / med('b')],
+      ['(a)/(d) process floor', med('a') / med('d')],
+      ['(a) - (d) process floor, s', med('a') - med('d')],
+    ];
+    lines.push('\n## Ratios (of medians)\n');
+    lines.push(table(['ratio', 'value'], ratios.map(([k, v]) => [k, v.toFixed(3)]), [false, true]));
+
+    lines.push(`\n## Scaling (one Chart per service, 8 objects per service; wall of the child process)\n`);
+    lines.push(table(['row', 'objects', 'runs', 'median s', 'min s', 'max s', 'peak RSS MB (max)', 'objects/s', 'synth phase s (in child)', 'note'], scaling.map((m) => {
+      const synth = stats(m.child.map((c) => (c.synthMs + (c.writeMs ?? 0)) / 1000));
+      return [m.label, String(m.objects ?? '-'), String(m.runs), f3(m.wallS.median), f3(m.wallS.min), f3(m.wallS.max), f0(m.rssMB.max), f0((m.objects ?? NaN) / m.wallS.median), f3(synth.median), m.note ?? ''];
+    }), [false, true, true, true, true, true, true, true, true, false]));
+    lines.push('ours: synthesize() + writeDist() (synth phase = synthesize + write); plain: new App(); charts; app.synth() (synth phase = app.synth()).');
+
+    if (jest) {
+      lines.push(`\n## Tests\n`);
+      lines.push(`npx jest --ci: first ${jest.firstS.toFixed(2)} s, second (warm) ${jest.secondS.toFixed(2)} s, exit ${jest.status}, "${jest.summary}"`);
+      lines.push(`tsc -p tsconfig.json --noEmit (the first half of \`npm test\`): ${typecheckS!.toFixed(2)} s; npm test ~ ${(typecheckS! + jest.secondS).toFixed(2)} s warm`);
+    }
+
+    for (const p of profiles) {
+      lines.push(`\n## CPU profile: ${p.title} (${p.file}, ${p.summary.totalMs.toFixed(0)} ms sampled, self time)\n`);
+      lines.push(table(['top self-time function', 'where', 'self ms', '%'], p.summary.functions.map((f) => [f.fn, f.where, f0(f.selfMs), f.pct.toFixed(1)]), [false, false, true, true]));
+      lines.push('');
+      lines.push(table(['self time by module', 'self ms', '%'], p.summary.modules.map((m) => [m.module, f0(m.selfMs), m.pct.toFixed(1)]), [false, true, true]));
+    }
+
+    const targets: Array<{ name: string; value: number; limit: number; unit: string }> = [
+      { name: '(a)/(b) <= 0.25', value: med('a') / med('b'), limit: 0.25, unit: '' },
+      { name: '(a)/(c) <= 1.5', value: med('a') / med('c'), limit: 1.5, unit: '' },
+      { name: 'ours(1,200) / plain single-App(1,200) <= 0.1', value: med('ours-1200') / med('plain-1200'), limit: 0.1, unit: '' },
+      { name: 'ours t(1,200)/t(120) <= 11', value: med('ours-1200') / med('ours-120'), limit: 11, unit: '' },
+      { name: 'ours peak RSS at 1,200 <= 250 MB', value: get('ours-1200').rssMB.max, limit: 250, unit: ' MB' },
+    ];
+    if (jest) targets.push({ name: 'npm test warm (npx jest --ci, 2nd run) <= 15 s', value: jest.secondS, limit: 15, unit: ' s' });
+    lines.push('\n## Targets\n');
+    for (const t of targets) lines.push(`${t.value <= t.limit ? 'PASS' : 'MISS'}  ${t.name}: ${t.value.toFixed(3)}${t.unit}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+
+    const json = {
+      generatedAt: new Date().toISOString(), durationS: (Date.now() - started) / 1000, environment: env, runs: RUNS,
+      baselineTscS: tsc.ms / 1000, fleet, ratios: Object.fromEntries(ratios), scaling, jest, typecheckS, profiles,
+      targets: targets.map((t) => ({ ...t, pass: t.value <= t.limit })),
+    };
+    const file = path.join(RESULTS, 'bench.json');
+    fs.writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+    log(`[bench] wrote ${path.relative(ROOT, file)} in ${((Date.now() - started) / 1000).toFixed(0)} s total`);
+  } finally {
+    if (!KEEP) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main();

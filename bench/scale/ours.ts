@@ -1,0 +1,52 @@
+// Scaling child (ours): N RealtimeServices, one Chart per service (one target each), through
+// synthesize() + writeDist() into <outdir>. Each service has http + websocket + udp + 2 routes
+// (two timeout profiles) + autoscaling: Deployment, Service, UDP Service, 2 Ingresses, HPA, PDB,
+// NetworkPolicy = 8 objects. Prints one JSON line on stdout.
+// Usage: node -r ./tools/register.js bench/scale/ours.ts <services> <outdir>
+import { Duration } from 'cdk8s';
+import { AppSpec, IngressController, LoadBalancerPreset, RealtimeService, Route, UdpRouting, synthesize, writeDist } from '../../lib';
+
+export function scaleApp(services: number): AppSpec {
+  return {
+    name: 'scale',
+    source: 'bench/scale/ours.ts',
+    namespace: 'realtime',
+    targets: Array.from({ length: services }, (_, i) => ({ cluster: `c${String(i).padStart(4, '0')}`, env: 'prod' })),
+    define: (chart, target) => {
+      const name = `svc-${target!.cluster}`;
+      new RealtimeService(chart, 'Service', {
+        name,
+        image: 'ghcr.io/bench/realtime:1.0.0',
+        http: { port: 3000, servicePort: 80 },
+        websocket: { port: 3001 },
+        udp: { port: 8000, preset: LoadBalancerPreset.aks(), routing: UdpRouting.clientIpAffinity() },
+        autoscaling: { minReplicas: 2, maxReplicas: 10 },
+        routes: {
+          controller: IngressController.nginx({ className: 'nginx' }),
+          hosts: [`${name}.example.com`],
+          tlsSecretName: `${name}-tls`,
+          routes: [Route.http('/'), Route.websocket('/ws', { idleTimeout: Duration.seconds(3600) })],
+        },
+      });
+    },
+  };
+}
+
+function main(argv: string[]): void {
+  const services = Number(argv[0]);
+  const outdir = argv[1];
+  if (!Number.isInteger(services) || services < 1 || !outdir) throw new Error('usage: ours.ts <services> <outdir>');
+  const t0 = process.hrtime.bigint();
+  const result = synthesize([scaleApp(services)]);
+  const t1 = process.hrtime.bigint();
+  const report = writeDist(outdir, result);
+  const t2 = process.hrtime.bigint();
+  let bytes = 0;
+  for (const content of result.files.values()) bytes += Buffer.byteLength(content);
+  process.stdout.write(`${JSON.stringify({
+    services, charts: result.charts, objects: result.objects, files: result.files.size, written: report.written.length, bytes,
+    synthMs: Number(t1 - t0) / 1e6, writeMs: Number(t2 - t1) / 1e6, maxRssKB: process.resourceUsage().maxRSS,
+  })}\n`);
+}
+
+if (require.main === module) main(process.argv.slice(2));
