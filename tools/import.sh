@@ -8,7 +8,11 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 crds="${CDK8SRT_CRDS:-$root/../shared/crds}"
 [ -d "$crds" ] || { echo "import: CRD folder $crds not found (set CDK8SRT_CRDS)" >&2; exit 1; }
-tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
+tmp="$(mktemp -d)"
+# `cdk8s import` records each import in cdk8s.yaml; ours is generated from groups.txt instead,
+# so keep cdk8s.yaml as committed.
+cp "$root/cdk8s.yaml" "$tmp/cdk8s.yaml.keep"
+trap 'cp "$tmp/cdk8s.yaml.keep" "$root/cdk8s.yaml"; rm -rf "$tmp"' EXIT
 count=0
 while read -r group; do
   case "$group" in ''|'#'*) continue ;; esac
