@@ -4,8 +4,14 @@
 // applied by hand and lost on a cluster rebuild:
 //   - the WebSocket overlay `cloud-<env>-cloud-ws` for /glasses-ws and /app-ws (3600 s read/send);
 //   - the UDP audio LoadBalancer `cloud-<env>-udp` on 8000/UDP.
+//
+// No NamespaceIsolation (default-deny NetworkPolicy) here, on purpose: the namespace is `default`,
+// which Porter owns and deploys every app's pods into. A policy selecting all pods of `default`
+// would also isolate Porter's own pods (cloud-<env>-cloud and whatever else Porter runs there),
+// cutting them off from ingress-nginx, the UDP clients and each other. test/security.test.ts lists
+// this namespace as a documented exception to its default-deny rule.
 import { Duration } from 'cdk8s';
-import { AppSpec, IngressController, LoadBalancerPreset, ManagedIngressOverlay, OwnerTls, Route, UdpLoadBalancer } from '../lib';
+import { AppSpec, Hop, IngressController, LoadBalancerPreset, ManagedIngressOverlay, OwnerTls, Route, UdpLoadBalancer } from '../lib';
 
 /** Hosts of Porter's `cloud-<env>-cloud` Ingress per environment (seed, "Our Ingress resources"). */
 const HOSTS: Record<string, string[]> = {
@@ -45,7 +51,19 @@ export const mentraCloud: AppSpec = {
       routes: ['/glasses-ws', '/app-ws'].map((path) => Route.websocket(path, {
         idleTimeout: Duration.seconds(3600),
         connectTimeout: Duration.seconds(60),
+        // The seed never mentions an application ping: it says the glasses WebSocket goes quiet
+        // ("no client -> server data after audio moved to UDP", "The 035 Fix Explained"). A 3600 s
+        // nginx timeout alone does not keep a quiet socket alive behind the hops below, so the app
+        // must send a heartbeat: every 30 s, as ../shared/notes/reliability.md section 6b
+        // recommends (it keeps both Cloudflare and Azure LB flows alive). This is a requirement
+        // on the Mentra clients/servers, declared here so the budget is checked; it renders nothing.
+        heartbeatInterval: Duration.seconds(30),
       })),
+      // The hops a WebSocket crosses before ingress-nginx (seed, "How It All Connects": "Cloudflare
+      // Edge ... Cloudflare maintains two TCP connections: Phone <-> Cloudflare edge, Cloudflare edge
+      // <-> our cluster"), then the Azure Load Balancer of the AKS ingress-nginx Service (4 min
+      // idle by default). Each must stay open for at least two heartbeats.
+      hops: [Hop.cloudflare(), Hop.azureLoadBalancer(Duration.minutes(4))],
     });
     new UdpLoadBalancer(chart, 'UdpAudio', {
       name: `cloud-${env}-udp`,

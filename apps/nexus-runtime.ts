@@ -4,13 +4,16 @@
 // as well as UDP 53, and the non-existent `nginx.ingress.kubernetes.io/websocket-services`
 // annotation is gone (the library refuses it).
 import { Duration } from 'cdk8s';
-import { AppSpec, IngressController, Peer, PRIVATE_RANGES, Route, RealtimeService } from '../lib';
+import { AppSpec, IngressController, NamespaceIsolation, Peer, PRIVATE_RANGES, Route, RealtimeService } from '../lib';
 
 export const nexusRuntime: AppSpec = {
   name: 'nexus-runtime',
   source: 'apps/nexus-runtime.ts',
   namespace: 'nexus-runtime',
   define: (chart) => {
+    // The namespace belongs to the runtime alone: deny everything by default (`default-deny`);
+    // the service's own NetworkPolicy below is the explicit allow.
+    new NamespaceIsolation(chart, 'Isolation');
     new RealtimeService(chart, 'Runtime', {
       name: 'nexus-runtime',
       image: 'ghcr.io/nexus/runtime:1.8.2',

@@ -5,6 +5,8 @@ export * from './network-policy';
 export * from './workload';
 export * from './realtime-service';
 export * from './managed-ingress-overlay';
+export * from './default-deny';
+export * from './timeout-budget';
 export * from './gitops';
 export * from './topology';
 export * from './synth/synthesizer';

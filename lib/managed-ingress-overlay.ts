@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Checker } from './private/checks';
 import { IngressController, Route, RenderedRouteGroup, RouteProtocol, TlsEntry, checkHost, checkNginxAnnotations } from './routing';
+import { Hop, checkTimeoutBudget } from './timeout-budget';
 
 /**
  * The Ingress, Service and TLS secret of the main route, which belong to someone else (a PaaS
@@ -89,6 +90,14 @@ export interface ManagedIngressOverlayProps {
    * @default - none
    */
   readonly labels?: Record<string, string>;
+  /**
+   * The hops between the clients and the owner's ingress controller (CDN, cloud load balancer,
+   * L4 proxy), in order. Each hop's idle timeout must hold the routes' connections: at least twice
+   * a route's `heartbeatInterval`, or the route's own idle timeout when it declares no heartbeat
+   * (see {@link checkTimeoutBudget}). Checks only: nothing is rendered.
+   * @default - no hops declared; only the ingress controller's own timeouts are checked
+   */
+  readonly hops?: Hop[];
 }
 
 /** Label keys that make a Helm release, Porter or Argo CD (label tracking) adopt an object. */
@@ -186,5 +195,6 @@ export class ManagedIngressOverlay extends Construct {
       },
     });
     this.ingresses = this.groups.map((g) => g.resource);
+    if (props.hops) checkTimeoutBudget(this, 'ManagedIngressOverlay', props.routes, props.hops);
   }
 }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { PolicyRule, Peer, WorkloadNetworkPolicy, dnsEgress } from './network-policy';
 import { Checker } from './private/checks';
 import { IngressController, RenderedRouteGroup, Route, RouteProtocol, TlsEntry, checkNginxAnnotations, serviceGroupName } from './routing';
+import { Hop, checkTimeoutBudget } from './timeout-budget';
 import { LoadBalancerPreset, UdpLoadBalancer, UdpRouting } from './udp-load-balancer';
 import {
   DisruptionBudget, ProbeOptions, ResourceOptions, ShutdownOptions,
@@ -64,6 +65,14 @@ export interface RoutesOptions {
   readonly tlsSecretName?: string;
   /** Extra annotations (ingress-nginx keys are checked against an allowlist). @default - none */
   readonly annotations?: Record<string, string>;
+  /**
+   * The hops between the clients and the ingress controller (CDN, cloud load balancer, L4 proxy),
+   * in order. Each hop's idle timeout must hold the routes' connections: at least twice a route's
+   * `heartbeatInterval`, or the route's own idle timeout when it declares no heartbeat (see
+   * {@link checkTimeoutBudget}). Checks only: nothing is rendered.
+   * @default - no hops declared; only the ingress controller's own timeouts are checked
+   */
+  readonly hops?: Hop[];
 }
 
 /** Horizontal autoscaling (autoscaling/v2) with explicit behaviour. */
@@ -370,6 +379,7 @@ export class RealtimeService extends Construct {
       });
     }
     this.ingresses = this.routeGroups.map((g) => g.resource);
+    if (props.routes?.hops) checkTimeoutBudget(this, 'RealtimeService', props.routes.routes, props.routes.hops, { routesProp: 'routes.routes', hopsProp: 'routes.hops' });
 
     // ---- HPA ----
     if (as) {

@@ -1,0 +1,239 @@
+import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { Checker } from './private/checks';
+import { Route, RouteProtocol } from './routing';
+
+/** Longest idle timeout a hop may declare: one year (a sanity bound, not a recommendation). */
+const MAX_IDLE_SECONDS = 31_536_000;
+
+/** Options of {@link Hop.traefik}. */
+export interface TraefikHopOptions {
+  /**
+   * The entryPoint's `transport.respondingTimeouts.readTimeout`. `Duration.seconds(0)` disables it.
+   * @default Duration.seconds(60) (the Traefik v3 default)
+   */
+  readonly readTimeout?: Duration;
+  /**
+   * The entryPoint's `transport.respondingTimeouts.idleTimeout`. `Duration.seconds(0)` disables it.
+   * @default Duration.seconds(180)
+   */
+  readonly idleTimeout?: Duration;
+}
+
+/** One idle timer of a hop, with the range the product accepts. */
+interface HopTimer {
+  /** Field name in messages, e.g. `idleTimeout`. */
+  readonly field: string;
+  readonly value: Duration;
+  readonly minSeconds: number;
+  readonly maxSeconds: number;
+  /** Granularity in seconds (60 for products configured in whole minutes). */
+  readonly stepSeconds: number;
+  /** `0` switches the timer off. */
+  readonly zeroDisables: boolean;
+}
+
+/**
+ * A network hop that a realtime route crosses between the client and the ingress proxy (a CDN,
+ * a cloud load balancer, an L4 proxy), with the idle timeout after which it closes a quiet
+ * connection (an enum-like class).
+ *
+ * A route's own proxy timeout (nginx `proxy-read-timeout`) is only one of the timers on the path:
+ * every hop in front of it closes connections that stay quiet longer than its own idle timeout,
+ * usually without telling either end (the WebSocket dies with code 1006). Declare the hops in
+ * `routes.hops` of a {@link RealtimeService} or `hops` of a {@link ManagedIngressOverlay}, and
+ * {@link checkTimeoutBudget} refuses any hop that would close a connection the route promises to
+ * keep.
+ *
+ * @see ../shared/notes/reliability.md section 6b
+ */
+export class Hop {
+  /**
+   * Cloudflare's proxy (orange cloud): WebSockets and other connections that stay idle for
+   * 100 seconds are closed, as users observe on the Free, Pro and Business plans. The value cannot
+   * be changed below the Enterprise plan; for an Enterprise zone with a raised limit use
+   * {@link Hop.custom}.
+   * @see https://developers.cloudflare.com/network/websockets/
+   * @see https://developers.cloudflare.com/support/troubleshooting/http-status-codes/cloudflare-5xx-errors/error-524/
+   */
+  public static cloudflare(): Hop {
+    return new Hop('cloudflare', [{ field: 'idleTimeout', value: Duration.seconds(100), minSeconds: 100, maxSeconds: 100, stepSeconds: 1, zeroDisables: false }],
+      'Cloudflare\'s 100 s cannot be raised below the Enterprise plan');
+  }
+
+  /**
+   * An Azure Load Balancer rule (for example the one AKS creates for the ingress controller's
+   * `type: LoadBalancer` Service). Azure drops flows idle for longer than the rule's idle timeout,
+   * silently unless TCP reset is enabled.
+   * @param idleTimeout whole minutes from 4 to 100
+   * @default idleTimeout Duration.minutes(4)
+   * @see https://learn.microsoft.com/azure/load-balancer/load-balancer-tcp-idle-timeout
+   */
+  public static azureLoadBalancer(idleTimeout: Duration = Duration.minutes(4)): Hop {
+    return new Hop('azure-load-balancer', [{ field: 'idleTimeout', value: idleTimeout, minSeconds: 240, maxSeconds: 6000, stepSeconds: 60, zeroDisables: false }],
+      'set service.beta.kubernetes.io/azure-load-balancer-tcp-idle-timeout (minutes, 4 to 100) on the ingress controller\'s Service');
+  }
+
+  /**
+   * An AWS Application Load Balancer: it closes connections on which no data has been sent or
+   * received for its idle timeout (the `idle_timeout.timeout_seconds` attribute).
+   * @param idleTimeout from 1 to 4000 seconds
+   * @default idleTimeout Duration.seconds(60)
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#connection-idle-timeout
+   */
+  public static awsAlb(idleTimeout: Duration = Duration.seconds(60)): Hop {
+    return new Hop('aws-alb', [{ field: 'idleTimeout', value: idleTimeout, minSeconds: 1, maxSeconds: 4000, stepSeconds: 1, zeroDisables: false }],
+      'raise the ALB attribute idle_timeout.timeout_seconds (up to 4000), e.g. through alb.ingress.kubernetes.io/load-balancer-attributes');
+  }
+
+  /**
+   * A global L4 nginx in front of the cluster (`stream { proxy_timeout ...; }`): it closes a
+   * connection when nothing is transmitted in either direction for `proxy_timeout`.
+   * @default proxyTimeout Duration.minutes(10) (the nginx default)
+   * @see https://nginx.org/en/docs/stream/ngx_stream_proxy_module.html#proxy_timeout
+   */
+  public static nginxStream(proxyTimeout: Duration = Duration.minutes(10)): Hop {
+    return new Hop('nginx-stream', [{ field: 'proxyTimeout', value: proxyTimeout, minSeconds: 1, maxSeconds: MAX_IDLE_SECONDS, stepSeconds: 1, zeroDisables: false }],
+      'raise proxy_timeout in the stream server block');
+  }
+
+  /**
+   * A Traefik v3 entryPoint. Both `respondingTimeouts` count: `idleTimeout` closes quiet
+   * connections, and `readTimeout` (60 s by default since v3.0) bounds reads on the client
+   * connection. The hop's idle timeout is the lower of the two that are not 0 (0 disables a
+   * timer). This is the conservative reading: if your Traefik version enforces `readTimeout` as an
+   * absolute deadline on upgraded connections, no heartbeat helps and it must be 0 on WebSocket
+   * entryPoints.
+   * @see https://doc.traefik.io/traefik/routing/entrypoints/#respondingtimeouts
+   */
+  public static traefik(options: TraefikHopOptions = {}): Hop {
+    return new Hop('traefik', [
+      { field: 'readTimeout', value: options.readTimeout ?? Duration.seconds(60), minSeconds: 1, maxSeconds: MAX_IDLE_SECONDS, stepSeconds: 1, zeroDisables: true },
+      { field: 'idleTimeout', value: options.idleTimeout ?? Duration.seconds(180), minSeconds: 1, maxSeconds: MAX_IDLE_SECONDS, stepSeconds: 1, zeroDisables: true },
+    ], 'raise the entryPoint\'s transport.respondingTimeouts (readTimeout and idleTimeout; 0 disables them)');
+  }
+
+  /**
+   * Any other hop: a corporate proxy, a NAT gateway, a service mesh sidecar.
+   * @param name a short name for messages: letters, digits, ".", "_", "-" and spaces, at most 63 characters
+   * @param idleTimeout how long the hop keeps a quiet connection open (1 s to one year)
+   */
+  public static custom(name: string, idleTimeout: Duration): Hop {
+    return new Hop(name, [{ field: 'idleTimeout', value: idleTimeout, minSeconds: 1, maxSeconds: MAX_IDLE_SECONDS, stepSeconds: 1, zeroDisables: false }],
+      'raise the hop\'s idle timeout');
+  }
+
+  private constructor(
+    /** Name of the hop, for messages (`cloudflare`, `azure-load-balancer`, ...). */
+    public readonly name: string,
+    private readonly timers: readonly HopTimer[],
+    /** How to raise this hop's idle timeout, for "Fix:" hints. */
+    public readonly howToRaise: string,
+  ) {}
+
+  /**
+   * Checks the hop's own settings and returns its idle timeout in seconds, or `undefined` when
+   * every timer is disabled.
+   * @internal
+   */
+  public _idleSeconds(check: Checker, prop: string): number | undefined {
+    if (typeof this.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}$/.test(this.name)) {
+      check.fail(`${prop}.name`, this.name, 'be 1 to 63 letters, digits, ".", "_", "-" or spaces, starting with a letter or digit', 'use a short name such as "corporate-proxy"');
+    }
+    let idle: number | undefined;
+    for (const t of this.timers) {
+      const p = `${prop}.${t.field}`;
+      const ms = t.value.toMilliseconds();
+      if (t.zeroDisables && ms === 0) continue;
+      if (t.stepSeconds === 60 && ms % 60_000 !== 0) {
+        check.fail(p, `${ms / 1000}s`, 'be a whole number of minutes', `use Duration.minutes(${Math.max(1, Math.ceil(ms / 60_000))})`);
+      }
+      const s = check.seconds(p, t.value, t.minSeconds, t.maxSeconds,
+        `use a value from ${fmt(t.minSeconds, t.stepSeconds)} to ${fmt(t.maxSeconds, t.stepSeconds)}${t.zeroDisables ? ', or Duration.seconds(0) to disable it' : ''}`);
+      idle = idle === undefined ? s : Math.min(idle, s);
+    }
+    return idle;
+  }
+
+  /** `cloudflare (idle 100s)`, for messages. @internal */
+  public _describe(idle: number | undefined): string {
+    return `${this.name} (idle ${idle === undefined ? 'unlimited' : `${idle}s`})`;
+  }
+}
+
+function fmt(seconds: number, stepSeconds: number): string {
+  return stepSeconds === 60 ? `Duration.minutes(${seconds / 60})` : `Duration.seconds(${seconds})`;
+}
+
+/** Properties of {@link checkTimeoutBudget}. */
+export interface TimeoutBudgetOptions {
+  /**
+   * Name of the routes prop in messages.
+   * @default 'routes'
+   */
+  readonly routesProp?: string;
+  /**
+   * Name of the hops prop in messages.
+   * @default 'hops'
+   */
+  readonly hopsProp?: string;
+}
+
+/**
+ * Refuses any hop whose idle timeout would close a connection that a route promises to keep.
+ *
+ * - A route that declares a `heartbeatInterval` needs every hop's idle timeout to be at least
+ *   twice the interval, so a single lost or late heartbeat does not drop the connection (the same
+ *   rule the ingress proxy's own idle timeout follows).
+ * - A route that declares no heartbeat needs every hop's idle timeout to be at least the route's
+ *   own idle timeout (its `timeout` for HTTP routes). Otherwise the hop closes quiet connections
+ *   before the proxy would, and the route's declared timeout is a promise nobody keeps: the
+ *   classic "WebSockets die after 100 s behind Cloudflare although nginx says 3600". This is
+ *   deliberately strict: hops are declared on purpose, and the fix is cheap (declare the heartbeat
+ *   the app sends, or lower the route's timeout to what the path can really hold).
+ *
+ * Called by {@link RealtimeService} (`routes.hops`) and {@link ManagedIngressOverlay} (`hops`);
+ * usable by any construct that renders routes. It throws a {@link RealtimeConfigError} naming
+ * the hop, the route and the numbers.
+ *
+ * @param scope the construct the error is reported on
+ * @param subject the construct class for messages, e.g. `RealtimeService`
+ * @see ../shared/notes/reliability.md section 6b
+ */
+export function checkTimeoutBudget(scope: IConstruct, subject: string, routes: readonly Route[], hops: readonly Hop[], options: TimeoutBudgetOptions = {}): void {
+  const check = new Checker(scope, subject);
+  const routesProp = options.routesProp ?? 'routes';
+  const hopsProp = options.hopsProp ?? 'hops';
+  if (hops.length === 0) return;
+  const resolved = routes.map((route, i) => ({
+    route,
+    timeouts: route._resolve(check, `${routesProp}[${i}]`),
+    heartbeat: route.heartbeatInterval ? route.heartbeatInterval.toSeconds() : undefined,
+  }));
+  hops.forEach((hop, j) => {
+    const prop = `${hopsProp}[${j}]`;
+    if (!(hop instanceof Hop)) check.fail(prop, hop, 'be a Hop', 'use Hop.cloudflare(), Hop.azureLoadBalancer(), Hop.awsAlb(), Hop.nginxStream(), Hop.traefik() or Hop.custom()');
+    const idle = hop._idleSeconds(check, prop);
+    if (idle === undefined) return;
+    for (const { route, timeouts, heartbeat } of resolved) {
+      if (heartbeat !== undefined) {
+        if (idle < 2 * heartbeat) {
+          const every = Math.floor(idle / 2);
+          check.fail(prop, hop._describe(idle),
+            `have an idle timeout of at least twice the heartbeat of route ${route.path} (2 x ${heartbeat}s = ${2 * heartbeat}s), or the hop closes quiet WebSockets`,
+            `${every >= 1 ? `send heartbeats every ${every}s or less, or ` : ''}raise the hop's idle timeout to ${2 * heartbeat}s or more (${hop.howToRaise})`);
+        }
+      } else if (idle < timeouts.readSeconds) {
+        const ws = route.protocol === RouteProtocol.WEBSOCKET;
+        const every = Math.floor(idle / 2);
+        check.fail(prop, hop._describe(idle),
+          ws
+            ? `have an idle timeout of at least the idle timeout of route ${route.path} (${timeouts.readSeconds}s), which declares no heartbeat: the hop would close a quiet WebSocket after ${idle}s, long before the proxy does`
+            : `have an idle timeout of at least the timeout of route ${route.path} (${timeouts.readSeconds}s): the hop would cut a slow response after ${idle}s, before the proxy gives up`,
+          ws
+            ? `${every >= 1 ? `send a heartbeat every ${every}s or less and declare it (Route.websocket(path, { heartbeatInterval })), ` : ''}lower the route's idleTimeout to Duration.seconds(${idle}), or raise the hop's idle timeout (${hop.howToRaise})`
+            : `lower the route's timeout to Duration.seconds(${idle}) or less, or raise the hop's idle timeout (${hop.howToRaise})`);
+      }
+    }
+  });
+}
