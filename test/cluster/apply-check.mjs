@@ -77,6 +77,26 @@ async function applyInline(obj) {
   if (r.code !== 0) throw new Error(`could not apply ${obj.kind} ${obj.metadata.name}: ${r.stderr.trim()}`);
 }
 
+/**
+ * Polls until each CRD is Established. Not `kubectl wait --for=condition=Established`: right
+ * after creation a CRD has no status.conditions yet and kubectl wait fails at once
+ * (".status.conditions accessor error: <nil>") instead of waiting.
+ */
+async function waitEstablished(names, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  const jsonpath = '{range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Established")].status}{"\\n"}{end}';
+  let pending = [...names];
+  while (pending.length) {
+    const r = await kubectl(['get', 'crd', ...pending, '-o', `jsonpath=${jsonpath}`]);
+    const ready = new Set(r.stdout.split('\n').filter((l) => l.endsWith('=True')).map((l) => l.slice(0, -'=True'.length)));
+    pending = pending.filter((n) => !ready.has(n));
+    if (!pending.length) return '';
+    if (Date.now() > deadline) return `not Established after ${timeoutMs / 1000}s: ${pending.join(', ')} ${r.stderr.trim()}`;
+    await new Promise((res) => setTimeout(res, 250));
+  }
+  return '';
+}
+
 async function pool(items, fn) {
   const out = new Array(items.length);
   let next = 0;
@@ -340,8 +360,8 @@ async function installCrds(items) {
   const names = [...files.values()].flat();
   const r = await kubectl(['apply', '--server-side', `--field-manager=${HARNESS_MANAGER}`, ...[...files.keys()].flatMap((f) => ['-f', f])]);
   if (r.code !== 0) throw new Error(`installing CRDs failed:\n${r.stderr}`);
-  const w = await kubectl(['wait', '--for=condition=Established', '--timeout=60s', ...names.map((n) => `crd/${n}`)]);
-  if (w.code !== 0) throw new Error(`CRDs not Established:\n${w.stderr}`);
+  const notReady = await waitEstablished(names);
+  if (notReady) throw new Error(`CRDs from ${CRDS} ${notReady}`);
   say(`installed ${names.length} CRDs used by dist/ from ${CRDS}: ${names.join(', ')} (${elapsed()})`);
   return new Set([...files.values()].flat());
 }
@@ -400,8 +420,8 @@ async function checkRound(round) {
   const crdItems = round.filter(isCrd);
   await pool(crdItems, dryRunThenApply);
   for (const it of crdItems.filter((i) => i.applied)) {
-    const w = await kubectl(['wait', '--for=condition=Established', '--timeout=60s', `crd/${it.name}`]);
-    if (w.code !== 0) fail(it, 'not Established', w.stderr.trim());
+    const notReady = await waitEstablished([it.name]);
+    if (notReady) fail(it, 'CRD', notReady);
   }
   await pool(round.filter((i) => !nsItems.includes(i) && !crdItems.includes(i)), dryRunThenApply);
   // Read back and apply a second time (see verify()); nothing else writes to this cluster.
