@@ -375,6 +375,7 @@ export class RealtimeService extends Construct {
             if (!portNames.includes(port)) check.fail(prop, port, `name a port of the Service (${portNames.join(', ')})`, 'use "http" or "websocket"');
             return { name: port };
           },
+          servicePorts: Object.fromEntries(servicePorts.map((p) => [p.name, p.port])),
         },
       });
     }

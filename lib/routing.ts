@@ -2,6 +2,9 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Checker } from './private/checks';
 import { ingressPathProblem, isIngressHost } from './private/k8s-names';
+import { AwsAlbControllerProps, AwsAlbRenderer } from './renderers/aws-alb';
+import { GatewayApiControllerProps, GatewayApiRenderer } from './renderers/gateway-api';
+import { TraefikControllerProps, TraefikRenderer } from './renderers/traefik';
 
 /** How a route's path is matched. @see https://kubernetes.io/docs/concepts/services-networking/ingress/#path-types */
 export enum PathMatch {
@@ -150,6 +153,12 @@ export interface RouteBackend {
   readonly serviceName: string;
   /** The Service port for a route (by name or number). */
   readonly portOf: (route: Route, prop: string) => { readonly name?: string; readonly number?: number };
+  /**
+   * The Service's port numbers by port name, for controllers whose backend references take numbers
+   * only (Gateway API `backendRefs`).
+   * @default - port names cannot be resolved to numbers
+   */
+  readonly servicePorts?: Readonly<Record<string, number>>;
 }
 
 /** A TLS block: hosts and the Secret holding their certificate. */
@@ -228,6 +237,53 @@ export abstract class IngressController {
     return new NginxIngressController(props.className ?? 'nginx', props.namespace ?? 'ingress-nginx');
   }
 
+  /**
+   * Traefik v3 (`IngressRoute`, traefik.io/v1alpha1): one IngressRoute per timeout profile, with
+   * ``Host(`a`) && PathPrefix(`/x`)`` rules on the `websecure` entryPoint, each pointing at a
+   * `ServersTransport` that carries the profile's `forwardingTimeouts` (`dialTimeout` from
+   * `connectTimeout`; `responseHeaderTimeout` from an HTTP route's `timeout`; `idleConnTimeout`
+   * from a WebSocket route's `idleTimeout`).
+   *
+   * Traefik also closes connections at the entryPoint (`respondingTimeouts`: readTimeout 60 s in
+   * v3, idleTimeout 180 s), which is static configuration, not a CRD: declare the values Traefik
+   * runs with in `entryPointTimeouts`, and WebSocket routes with a longer idle timeout are refused.
+   * {@link traefikStaticConfig} writes a matching static configuration.
+   * @see https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/crd/http/ingressroute/
+   * @see https://doc.traefik.io/traefik/reference/routing-configuration/http/load-balancing/serverstransport/
+   */
+  public static traefik(props: TraefikControllerProps = {}): IngressController {
+    return new RendererController(new TraefikRenderer(props));
+  }
+
+  /**
+   * Gateway API (`HTTPRoute`, gateway.networking.k8s.io/v1), attached to a Gateway: one HTTPRoute
+   * per timeout profile, one rule per route with `matches` (PathPrefix or Exact) and `timeouts`.
+   * HTTP routes get `request` and `backendRequest` from their `timeout`. WebSocket routes get
+   * `"0s"` for both (no limit): `timeouts.request` covers the whole request, which for a WebSocket
+   * is the connection's lifetime, so any value would cut long-lived connections. The WebSocket idle
+   * timeout and `connectTimeout` have no HTTPRoute field: set them in the implementation's own
+   * policy (e.g. Envoy Gateway's ClientTrafficPolicy / BackendTrafficPolicy).
+   * @see https://gateway-api.sigs.k8s.io/guides/http-timeouts/
+   */
+  public static gatewayApi(props: GatewayApiControllerProps): IngressController {
+    return new RendererController(new GatewayApiRenderer(props));
+  }
+
+  /**
+   * The AWS Load Balancer Controller: one Ingress (`ingressClassName: alb`) with
+   * `alb.ingress.kubernetes.io/*` annotations for all routes. An ALB has one idle timeout for the
+   * whole load balancer (`idle_timeout.timeout_seconds`, at most 4000 s) and no per-route timeout:
+   * it must be at least the longest route timeout, so HTTP routes share it.
+   *
+   * With `AlbTargetType.IP` the ALB connects to the pods from its VPC addresses, not from a
+   * namespace: a NetworkPolicy must allow the VPC's CIDR (e.g. `networkPolicy.allowFrom` with
+   * `Peer.cidr(...)`).
+   * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/
+   */
+  public static awsAlb(props: AwsAlbControllerProps): IngressController {
+    return new RendererController(new AwsAlbRenderer(props));
+  }
+
   /** Namespace of the controller's pods (for NetworkPolicy allows). */
   public abstract readonly namespace: string;
   /** Short name of the controller, e.g. `nginx`. */
@@ -238,6 +294,30 @@ export abstract class IngressController {
    * @internal
    */
   public abstract _render(scope: Construct, check: Checker, prop: string, table: RouteTable): RenderedRouteGroup[];
+}
+
+/**
+ * A controller-specific renderer (lib/renderers/) behind an {@link IngressController} factory.
+ * @internal
+ */
+export interface RouteRenderer {
+  readonly kind: string;
+  readonly namespace: string;
+  render(scope: Construct, check: Checker, props: RouteProps, table: RouteTable): RenderedRouteGroup[];
+}
+
+class RendererController extends IngressController {
+  public readonly kind: string;
+  public readonly namespace: string;
+  constructor(private readonly renderer: RouteRenderer) {
+    super();
+    this.kind = renderer.kind;
+    this.namespace = renderer.namespace;
+  }
+
+  public _render(scope: Construct, check: Checker, props: RouteProps, table: RouteTable): RenderedRouteGroup[] {
+    return this.renderer.render(scope, check, props, table);
+  }
 }
 
 const NGINX = 'nginx.ingress.kubernetes.io/';

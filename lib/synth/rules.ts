@@ -71,6 +71,12 @@ export function checkObject(o: SynthObject): Problem[] {
     case 'NetworkPolicy':
       checkNetworkPolicy(j, add);
       break;
+    case 'HTTPRoute':
+      if (String(j.apiVersion).startsWith('gateway.networking.k8s.io/')) checkHttpRoute(j, add);
+      break;
+    case 'IngressRoute':
+      if (String(j.apiVersion).startsWith('traefik.io/')) checkIngressRoute(j, add);
+      break;
     case 'Secret':
       if (j.data !== undefined || j.stringData !== undefined) {
         add('data', '<redacted>', 'not be written to dist/: Secret data would be committed to git in plain text (base64 is not encryption)', 'use an ExternalSecret or a SecretProviderClass');
@@ -252,6 +258,60 @@ function checkPdb(j: Obj, add: Add): void {
     add('spec', spec.maxUnavailable ?? spec.minAvailable, 'allow at least one disruption (node drains would hang)', 'use maxUnavailable: 1');
   }
   if (!spec.selector?.matchLabels || Object.keys(spec.selector.matchLabels).length === 0) add('spec.selector', spec.selector, 'select pods', 'set matchLabels');
+}
+
+/** Gateway API duration (GEP-2257): e.g. `1h`, `30s`, `500ms`, `0s`. */
+const GATEWAY_DURATION = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
+
+function gatewayMillis(d: string): number {
+  let ms = 0;
+  for (const [, n, u] of d.matchAll(/([0-9]+)(h|ms|m|s)/g)) ms += Number(n) * { h: 3600000, m: 60000, s: 1000, ms: 1 }[u as 'h' | 'm' | 's' | 'ms'];
+  return ms;
+}
+
+/** The essential CRD rules of a Gateway API HTTPRoute (no OpenAPI model ships for it). */
+function checkHttpRoute(j: Obj, add: Add): void {
+  const spec = j.spec ?? {};
+  if (!(spec.parentRefs?.length)) add('spec.parentRefs', spec.parentRefs, 'list the Gateway the route attaches to', 'add a parentRef');
+  if ((spec.hostnames ?? []).length > 16) add('spec.hostnames', spec.hostnames, 'list at most 16 hostnames', 'split the route');
+  (spec.hostnames ?? []).forEach((h: string, i: number) => { if (!isIngressHost(h)) add(`spec.hostnames[${i}]`, h, 'be a DNS name (or "*." and one), not an IP address', 'fix the host'); });
+  if ((spec.rules ?? []).length > 16) add('spec.rules', `${spec.rules.length} rules`, 'hold at most 16 rules', 'split the route');
+  (spec.rules ?? []).forEach((r: Obj, i: number) => {
+    const at = `spec.rules[${i}]`;
+    (r.matches ?? []).forEach((m: Obj, k: number) => {
+      const p = m.path;
+      if (p && !['Exact', 'PathPrefix', 'RegularExpression'].includes(p.type)) add(`${at}.matches[${k}].path.type`, p.type, 'be Exact, PathPrefix or RegularExpression', 'fix the type');
+      if (p && p.type !== 'RegularExpression' && !String(p.value ?? '').startsWith('/')) add(`${at}.matches[${k}].path.value`, p.value, 'start with "/"', 'fix the path');
+    });
+    (r.backendRefs ?? []).forEach((b: Obj, k: number) => {
+      if ((b.kind ?? 'Service') === 'Service' && (b.group ?? '') === '' && !isPortNumber(b.port)) add(`${at}.backendRefs[${k}].port`, b.port, 'be a port number from 1 to 65535 (required for a Service)', 'give the Service port by number');
+    });
+    const t = r.timeouts;
+    if (t) {
+      for (const k of ['request', 'backendRequest']) {
+        if (t[k] !== undefined && !GATEWAY_DURATION.test(t[k])) add(`${at}.timeouts.${k}`, t[k], 'be a Gateway API duration such as "60s" or "1h" (GEP-2257)', 'fix the duration');
+      }
+      if (t.request !== undefined && t.backendRequest !== undefined && GATEWAY_DURATION.test(t.request) && GATEWAY_DURATION.test(t.backendRequest)) {
+        const req = gatewayMillis(t.request);
+        const be = gatewayMillis(t.backendRequest);
+        if (req !== 0 && (be === 0 || be > req)) add(`${at}.timeouts.backendRequest`, t.backendRequest, `be at most timeouts.request (${t.request})`, 'lower backendRequest or raise request');
+      }
+    }
+  });
+}
+
+/** The essential CRD rules of a Traefik IngressRoute (no OpenAPI model ships for it). */
+function checkIngressRoute(j: Obj, add: Add): void {
+  const spec = j.spec ?? {};
+  if (!(spec.routes?.length)) add('spec.routes', spec.routes, 'list at least one route', 'add a route');
+  (spec.routes ?? []).forEach((r: Obj, i: number) => {
+    const at = `spec.routes[${i}]`;
+    if (typeof r.match !== 'string' || r.match === '') add(`${at}.match`, r.match, 'be a Traefik rule such as Host(`a.example.com`)', 'set the rule');
+    if (r.kind !== undefined && r.kind !== 'Rule') add(`${at}.kind`, r.kind, 'be "Rule"', 'fix the kind');
+    (r.services ?? []).forEach((s: Obj, k: number) => {
+      if ((s.kind ?? 'Service') === 'Service' && s.port === undefined) add(`${at}.services[${k}].port`, s.port, 'be set for a Kubernetes Service', 'set the Service port');
+    });
+  });
 }
 
 function checkNetworkPolicy(j: Obj, add: Add): void {

@@ -1,0 +1,142 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Checker } from '../private/checks';
+import type { RenderedRouteGroup, RouteProps, RouteTable } from '../routing';
+import { RouteProtocol } from '../routing';
+import { groupRoutes, routeProp } from './common';
+
+/** Whether the ALB faces the internet. */
+export enum AlbScheme {
+  /** Public subnets, public addresses. */
+  INTERNET_FACING = 'internet-facing',
+  /** Private subnets only. */
+  INTERNAL = 'internal',
+}
+
+/** How the ALB reaches the pods. */
+export enum AlbTargetType {
+  /** Straight to pod IPs (VPC CNI); works with ClusterIP Services and keeps the client's connection on one hop. */
+  IP = 'ip',
+  /** Through a NodePort on every node (needs `serviceType: NodePort`); adds a kube-proxy hop. */
+  INSTANCE = 'instance',
+}
+
+/** Properties of {@link IngressController.awsAlb}. */
+export interface AwsAlbControllerProps {
+  /**
+   * The load balancer's idle timeout (`idle_timeout.timeout_seconds`): it applies to every
+   * connection through the ALB, so it must be at least the longest route timeout (a WebSocket's
+   * idle timeout), from 1 to 4000 seconds. The ALB default is 60 s.
+   */
+  readonly idleTimeout: Duration;
+  /** Internet-facing or internal. */
+  readonly scheme: AlbScheme;
+  /**
+   * How the ALB reaches the pods.
+   * @default AlbTargetType.IP
+   */
+  readonly targetType?: AlbTargetType;
+  /**
+   * ACM certificate for the HTTPS listener (443). Without it the ALB listens on HTTP 80 only.
+   * @default - HTTP on port 80
+   */
+  readonly certificateArn?: string;
+  /**
+   * IngressGroup: Ingresses with the same group name share one ALB. Its load-balancer attributes
+   * (the idle timeout) must then agree across the group.
+   * @default - the Ingress gets an ALB of its own
+   */
+  readonly groupName?: string;
+  /**
+   * Path of the target group health check (e.g. the readiness path).
+   * @default - the controller's default (`/`)
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * `spec.ingressClassName`.
+   * @default 'alb'
+   */
+  readonly className?: string;
+}
+
+const ALB = 'alb.ingress.kubernetes.io/';
+const CERT_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[A-Za-z0-9-]+$/;
+const GROUP_NAME = /^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/;
+
+/**
+ * Renders routes as one Ingress for the AWS Load Balancer Controller (`ingressClassName: alb`).
+ * Reached through {@link IngressController.awsAlb}.
+ * @internal
+ */
+export class AwsAlbRenderer {
+  public readonly kind = 'aws-alb';
+  /** Where the AWS Load Balancer Controller runs (the ALB itself reaches the pods from the VPC). */
+  public readonly namespace = 'kube-system';
+  constructor(private readonly props: AwsAlbControllerProps) {}
+
+  public render(scope: Construct, check: Checker, props: RouteProps, table: RouteTable): RenderedRouteGroup[] {
+    const p = this.props;
+    const c = props.controller;
+    const idle = check.seconds(`${c}.idleTimeout`, p.idleTimeout, 1, 4000, 'use Duration.seconds(1) to Duration.seconds(4000) (the ALB limits)');
+    if (!Object.values(AlbScheme).includes(p.scheme)) check.fail(`${c}.scheme`, p.scheme, 'be AlbScheme.INTERNET_FACING or AlbScheme.INTERNAL', 'use the AlbScheme enum');
+    const targetType = p.targetType ?? AlbTargetType.IP;
+    if (!Object.values(AlbTargetType).includes(targetType)) check.fail(`${c}.targetType`, targetType, 'be AlbTargetType.IP or AlbTargetType.INSTANCE', 'use the AlbTargetType enum');
+    if (p.certificateArn !== undefined && !CERT_ARN.test(p.certificateArn)) {
+      check.fail(`${c}.certificateArn`, p.certificateArn, 'be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)', 'copy the ARN from ACM');
+    }
+    if (p.groupName !== undefined && !GROUP_NAME.test(p.groupName)) {
+      check.fail(`${c}.groupName`, p.groupName, 'be 1 to 63 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit', 'use a name such as "realtime"');
+    }
+    if (p.healthCheckPath !== undefined && !/^\/[A-Za-z0-9._~/-]*$/.test(p.healthCheckPath)) {
+      check.fail(`${c}.healthCheckPath`, p.healthCheckPath, 'be a plain URL path starting with "/"', 'use the readiness path, e.g. "/health"');
+    }
+    const className = check.objectName(`${c}.className`, p.className ?? 'alb');
+    if (table.tls.length > 0) {
+      check.fail(c, 'aws-alb', 'not be given TLS secrets: an ALB terminates TLS with an ACM certificate, not a Kubernetes Secret', 'remove the TLS secret and set certificateArn');
+    }
+    const groups = groupRoutes(check, props, table);
+    // The idle timeout is one attribute of the whole load balancer: it must hold the longest route.
+    const longest = groups.flatMap((g) => g.routes.map((route) => ({ route, g }))).reduce((a, b) => (b.g.timeouts.readSeconds > a.g.timeouts.readSeconds ? b : a));
+    const need = longest.g.timeouts.readSeconds;
+    if (need > idle) {
+      const ws = longest.g.protocol === RouteProtocol.WEBSOCKET;
+      check.fail(`${c}.idleTimeout`, `${idle}s`,
+        `be at least the ${ws ? 'idle timeout' : 'timeout'} of route ${longest.route.path} (${need}s): the ALB idle timeout applies to every connection through the load balancer, and it would close ${ws ? 'a quiet WebSocket' : 'a slow response'} after ${idle}s`,
+        need <= 4000
+          ? `raise idleTimeout to Duration.seconds(${need}), or lower the route's ${ws ? 'idleTimeout' : 'timeout'} to Duration.seconds(${idle})`
+          : `lower the route's ${ws ? 'idleTimeout' : 'timeout'} (${routeProp(props, table, longest.route)}) to Duration.seconds(4000) or less (the ALB maximum) and raise idleTimeout to match; for longer quiet periods, send heartbeats`);
+    }
+    const annotations: Record<string, string> = {
+      [`${ALB}scheme`]: p.scheme,
+      [`${ALB}target-type`]: targetType,
+      [`${ALB}listen-ports`]: p.certificateArn ? '[{"HTTPS":443}]' : '[{"HTTP":80}]',
+      [`${ALB}load-balancer-attributes`]: `idle_timeout.timeout_seconds=${idle}`,
+      ...(p.certificateArn ? { [`${ALB}certificate-arn`]: p.certificateArn } : {}),
+      ...(p.groupName ? { [`${ALB}group.name`]: p.groupName } : {}),
+      ...(p.healthCheckPath ? { [`${ALB}healthcheck-path`]: p.healthCheckPath } : {}),
+    };
+    for (const key of Object.keys(table.annotations)) {
+      if (key in annotations) check.fail(`annotations["${key}"]`, key, 'not be set directly: IngressController.awsAlb({ ... }) owns it', 'set the matching prop of IngressController.awsAlb instead');
+    }
+    const routes = groups.flatMap((g) => g.routes);
+    routes.sort((a, b) => table.routes.indexOf(a) - table.routes.indexOf(b));
+    const paths = routes.map((route) => ({
+      path: route.path,
+      pathType: route.match,
+      backend: { service: { name: table.backend.serviceName, port: table.backend.portOf(route, `${routeProp(props, table, route)}.port`) } },
+    }));
+    const name = table.groupName(RouteProtocol.HTTP, groups[0].timeouts, 1, 1);
+    check.objectName(props.name, name);
+    const resource = new ApiObject(scope, 'Ingress', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name, namespace: table.namespace, labels: table.labels, annotations: { ...table.annotations, ...annotations } },
+      spec: {
+        ingressClassName: className,
+        rules: table.hosts.map((host) => ({ host, http: { paths } })),
+      },
+    });
+    const connectSeconds = Math.max(...groups.map((g) => g.timeouts.connectSeconds));
+    return [{ resource, routes, timeouts: { connectSeconds, readSeconds: idle, sendSeconds: idle } }];
+  }
+}

@@ -1,0 +1,70 @@
+// Helpers shared by the route renderers of lib/renderers/ (not exported from the package).
+// Only types are imported from ../routing at module load, so routing.ts can import the renderers
+// without a load-time cycle.
+import { Checker } from '../private/checks';
+import { checkHost, PathMatch, Route, RouteProps, RouteProtocol, RouteTable, RouteTimeouts } from '../routing';
+
+/** One group of routes that share a protocol and timeouts, with its object name and construct id. */
+export interface RouteGroup {
+  readonly protocol: RouteProtocol;
+  readonly timeouts: RouteTimeouts;
+  readonly routes: Route[];
+  /** Object name (`<name>`, `<name>-ws`, ...), as the owning construct names its groups. */
+  readonly name: string;
+  /** Construct id suffix: `''` for the group named like the table, else the name's own part. */
+  readonly idSuffix: string;
+}
+
+/**
+ * Checks hosts and routes like the ingress-nginx renderer does (hosts are DNS names, at least one
+ * host and one route, no duplicate path) and groups the routes by protocol and timeouts.
+ * @internal
+ */
+export function groupRoutes(check: Checker, props: RouteProps, table: RouteTable): RouteGroup[] {
+  table.hosts.forEach((h, i) => checkHost(check, `${props.hosts}[${i}]`, h));
+  if (table.hosts.length === 0) check.fail(props.hosts, table.hosts, 'list at least one host', 'add the public host names, e.g. ["api.example.com"]');
+  if (new Set(table.hosts).size !== table.hosts.length) check.fail(props.hosts, table.hosts, 'not repeat a host', 'remove the duplicate');
+  if (table.routes.length === 0) check.fail(props.routes, table.routes, 'list at least one route', 'add Route.http(...) or Route.websocket(...)');
+  const groups = new Map<string, { protocol: RouteProtocol; timeouts: RouteTimeouts; routes: Route[] }>();
+  const seen = new Map<string, number>();
+  table.routes.forEach((route, i) => {
+    const timeouts = route._resolve(check, `${props.routes}[${i}]`);
+    const key = `${route.path} ${route.match}`;
+    if (seen.has(key)) {
+      check.fail(`${props.routes}[${i}].path`, route.path, `be unique (${props.routes}[${seen.get(key)}] already declares it)`, 'remove the duplicate route');
+    }
+    seen.set(key, i);
+    const gk = `${route.protocol}:${timeouts.connectSeconds}:${timeouts.readSeconds}:${timeouts.sendSeconds}`;
+    const g = groups.get(gk) ?? { protocol: route.protocol, timeouts, routes: [] };
+    g.routes.push(route);
+    groups.set(gk, g);
+  });
+  const perProtocol = new Map<RouteProtocol, number>();
+  for (const g of groups.values()) perProtocol.set(g.protocol, (perProtocol.get(g.protocol) ?? 0) + 1);
+  return [...groups.values()].map((g) => {
+    const name = table.groupName(g.protocol, g.timeouts, perProtocol.get(g.protocol) ?? 0, groups.size);
+    check.objectName(props.name, name);
+    const idSuffix = name === table.name ? '' : name.startsWith(`${table.name}-`) ? name.slice(table.name.length + 1) : name;
+    return { ...g, name, idSuffix };
+  });
+}
+
+/** A construct id: `base` for the group named like the table, else `base-<suffix>`. @internal */
+export function groupId(base: string, group: RouteGroup): string {
+  return group.idSuffix ? `${base}-${group.idSuffix}` : base;
+}
+
+/** Whole seconds as a Go / Gateway API duration string (`60s`); `0s` disables most timers. @internal */
+export function durationString(seconds: number): string {
+  return `${seconds}s`;
+}
+
+/** The index of a route in the table, for error props. @internal */
+export function routeProp(props: RouteProps, table: RouteTable, route: Route): string {
+  return `${props.routes}[${table.routes.indexOf(route)}]`;
+}
+
+/** Whether a path match is a prefix match. @internal */
+export function isPrefix(route: Route): boolean {
+  return route.match !== PathMatch.EXACT;
+}

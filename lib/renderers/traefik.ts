@@ -1,0 +1,195 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IngressRoute, IngressRouteSpecRoutesKind, IngressRouteSpecRoutesServicesPort, ServersTransport, ServersTransportSpecForwardingTimeoutsDialTimeout, ServersTransportSpecForwardingTimeoutsIdleConnTimeout, ServersTransportSpecForwardingTimeoutsResponseHeaderTimeout } from '../../imports/traefik.io';
+import { Checker } from '../private/checks';
+import type { RenderedRouteGroup, Route, RouteProps, RouteTable } from '../routing';
+import { RouteProtocol } from '../routing';
+import { Hop } from '../timeout-budget';
+import { durationString, groupId, groupRoutes, isPrefix, routeProp } from './common';
+
+/**
+ * The `transport.respondingTimeouts` of the Traefik entryPoints the routes use. They are Traefik
+ * static configuration (Helm values, CLI flags or `traefik.toml`), not fields of any CRD, so the
+ * renderer cannot set them: declare here the values your Traefik runs with, and the renderer
+ * refuses WebSocket routes that Traefik would cut.
+ */
+export interface TraefikEntryPointTimeouts {
+  /**
+   * `respondingTimeouts.readTimeout`. `Duration.seconds(0)` disables it.
+   * @default Duration.seconds(60) (the Traefik v3 default)
+   * @see https://doc.traefik.io/traefik/routing/entrypoints/#respondingtimeouts
+   */
+  readonly readTimeout?: Duration;
+  /**
+   * `respondingTimeouts.idleTimeout`. `Duration.seconds(0)` disables it.
+   * @default Duration.seconds(180) (the Traefik default)
+   */
+  readonly idleTimeout?: Duration;
+}
+
+/** Properties of {@link IngressController.traefik}. */
+export interface TraefikControllerProps {
+  /**
+   * The entryPoints the IngressRoutes listen on.
+   * @default ['websecure']
+   */
+  readonly entryPoints?: string[];
+  /**
+   * The entryPoints' responding timeouts as configured in Traefik's static configuration.
+   * @default - Traefik's defaults: readTimeout 60 s, idleTimeout 180 s
+   */
+  readonly entryPointTimeouts?: TraefikEntryPointTimeouts;
+  /**
+   * Namespace Traefik's pods run in; NetworkPolicies allow traffic from it.
+   * @default 'traefik'
+   */
+  readonly namespace?: string;
+}
+
+const ENTRYPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+
+/**
+ * Renders routes as Traefik `IngressRoute`s (traefik.io/v1alpha1) plus one `ServersTransport`
+ * per timeout profile. Reached through {@link IngressController.traefik}.
+ * @internal
+ */
+export class TraefikRenderer {
+  public readonly kind = 'traefik';
+  public readonly namespace: string;
+  private readonly entryPoints: string[];
+  private readonly timeouts: Required<TraefikEntryPointTimeouts>;
+
+  constructor(props: TraefikControllerProps) {
+    this.namespace = props.namespace ?? 'traefik';
+    this.entryPoints = [...(props.entryPoints ?? ['websecure'])];
+    this.timeouts = {
+      readTimeout: props.entryPointTimeouts?.readTimeout ?? Duration.seconds(60),
+      idleTimeout: props.entryPointTimeouts?.idleTimeout ?? Duration.seconds(180),
+    };
+  }
+
+  public render(scope: Construct, check: Checker, props: RouteProps, table: RouteTable): RenderedRouteGroup[] {
+    if (this.entryPoints.length === 0) check.fail(`${props.controller}.entryPoints`, this.entryPoints, 'list at least one entryPoint', 'use e.g. ["websecure"]');
+    this.entryPoints.forEach((e, i) => {
+      if (!ENTRYPOINT_NAME.test(e)) check.fail(`${props.controller}.entryPoints[${i}]`, e, 'be a Traefik entryPoint name (letters, digits, "-" and "_", at most 63 characters)', 'use the name from Traefik\'s static configuration, e.g. "websecure"');
+    });
+    // Hop.traefik owns the rule for the entryPoint timers (0 disables one; the lower of the others closes the connection).
+    const limit = Hop.traefik(this.timeouts)._idleSeconds(check, `${props.controller}.entryPointTimeouts`);
+    if (table.tls.length > 1) {
+      check.fail(`${props.controller}`, 'traefik', `be used with at most one TLS secret (an IngressRoute has one tls.secretName; ${table.tls.length} were given)`, 'use one certificate for all hosts, or one construct per certificate');
+    }
+    const groups = groupRoutes(check, props, table);
+    const read = this.timeouts.readTimeout.toSeconds();
+    const idle = this.timeouts.idleTimeout.toSeconds();
+    for (const g of groups) {
+      if (g.protocol !== RouteProtocol.WEBSOCKET || limit === undefined || g.timeouts.readSeconds <= limit) continue;
+      const route = g.routes[0];
+      check.fail(`${routeProp(props, table, route)}.idleTimeout`, `${g.timeouts.readSeconds}s`,
+        `be at most what Traefik's entryPoint allows (${this.entryPoints.join(', ')}: respondingTimeouts readTimeout ${read}s, idleTimeout ${idle}s; 0 disables one): Traefik would close a quiet WebSocket on ${route.path} after ${limit}s`,
+        `raise transport.respondingTimeouts of the entryPoint in Traefik's static configuration (Helm values or CLI flags, not a CRD), e.g. readTimeout "0s" and idleTimeout "${g.timeouts.readSeconds}s", and pass the values configured as IngressController.traefik({ entryPointTimeouts }); or lower the route's idleTimeout to Duration.seconds(${limit})`);
+    }
+    const tls = table.tls[0];
+    return groups.map((g) => {
+      const transportName = g.name;
+      const ws = g.protocol === RouteProtocol.WEBSOCKET;
+      new ServersTransport(scope, groupId('ServersTransport', g), {
+        metadata: { name: transportName, namespace: table.namespace, labels: table.labels },
+        spec: {
+          forwardingTimeouts: {
+            dialTimeout: ServersTransportSpecForwardingTimeoutsDialTimeout.fromString(durationString(g.timeouts.connectSeconds)),
+            // HTTP: time to the response headers. WebSocket: how long the upgraded connection may stay quiet.
+            ...(ws
+              ? { idleConnTimeout: ServersTransportSpecForwardingTimeoutsIdleConnTimeout.fromString(durationString(g.timeouts.readSeconds)) }
+              : { responseHeaderTimeout: ServersTransportSpecForwardingTimeoutsResponseHeaderTimeout.fromString(durationString(g.timeouts.readSeconds)) }),
+          },
+        },
+      });
+      const resource = new IngressRoute(scope, groupId('IngressRoute', g), {
+        metadata: { name: g.name, namespace: table.namespace, labels: table.labels, ...(Object.keys(table.annotations).length ? { annotations: table.annotations } : {}) },
+        spec: {
+          entryPoints: [...this.entryPoints],
+          routes: g.routes.map((route) => {
+            const port = table.backend.portOf(route, `${routeProp(props, table, route)}.port`);
+            return {
+              kind: IngressRouteSpecRoutesKind.RULE,
+              match: traefikMatch(table.hosts, route),
+              services: [{
+                name: table.backend.serviceName,
+                port: port.number !== undefined ? IngressRouteSpecRoutesServicesPort.fromNumber(port.number) : IngressRouteSpecRoutesServicesPort.fromString(port.name!),
+                serversTransport: transportName,
+              }],
+            };
+          }),
+          ...(tls ? { tls: { secretName: tls.secretName } } : {}),
+        },
+      });
+      return { resource, routes: g.routes, timeouts: g.timeouts };
+    });
+  }
+}
+
+/**
+ * The Traefik rule of a route: ``Host(`a`) && PathPrefix(`/x`)``. A prefix route matches its path
+ * element by element, like an Ingress `Prefix` path: Traefik's `PathPrefix` compares strings
+ * (`/app` would also match `/apple`), so a prefix route that does not end in `/` becomes
+ * ``(Path(`/x`) || PathPrefix(`/x/`))``.
+ * @internal
+ */
+export function traefikMatch(hosts: string[], route: Route): string {
+  const host = hosts.length === 1 ? `Host(\`${hosts[0]}\`)` : `(${hosts.map((h) => `Host(\`${h}\`)`).join(' || ')})`;
+  const p = route.path;
+  const path = !isPrefix(route) ? `Path(\`${p}\`)` : p.endsWith('/') ? `PathPrefix(\`${p}\`)` : `(Path(\`${p}\`) || PathPrefix(\`${p}/\`))`;
+  return `${host} && ${path}`;
+}
+
+/** Properties of {@link traefikStaticConfig}. */
+export interface TraefikStaticConfigProps {
+  /**
+   * The responding timeouts of the `websecure` entryPoint: pass the same value as to
+   * {@link IngressController.traefik}, so the routes are checked against what Traefik runs with.
+   * @default - Traefik's defaults (readTimeout 60 s, idleTimeout 180 s)
+   */
+  readonly entryPointTimeouts?: TraefikEntryPointTimeouts;
+  /**
+   * The entryPoint that serves Traefik's own health endpoint (`GET /ping`), which an external load
+   * balancer checks to take a dead cluster out of rotation.
+   * @default 'web'
+   */
+  readonly pingEntryPoint?: 'web' | 'websecure';
+}
+
+/**
+ * Traefik's static configuration (TOML) for the entryPoints the routes assume: `web` on :80,
+ * `websecure` on :443 with TLS and the responding timeouts, `ping` on the chosen entryPoint, and
+ * the Kubernetes CRD provider. Static configuration is read at Traefik's start (from a file, CLI
+ * flags or Helm values), not from CRDs: write it beside the manifests and install Traefik with it.
+ * @see https://doc.traefik.io/traefik/reference/install-configuration/entrypoints/
+ * @see https://doc.traefik.io/traefik/reference/install-configuration/observability/healthcheck/
+ */
+export function traefikStaticConfig(props: TraefikStaticConfigProps = {}): string {
+  const secs = (d: Duration | undefined, dflt: number) => {
+    const ms = d?.toMilliseconds() ?? dflt * 1000;
+    return `${Math.ceil(ms / 1000)}s`;
+  };
+  const ping = props.pingEntryPoint ?? 'web';
+  return [
+    '# Traefik static configuration (read at start: traefik.toml, CLI flags or Helm values).',
+    '# The respondingTimeouts must match IngressController.traefik({ entryPointTimeouts }).',
+    '[entryPoints.web]',
+    '  address = ":80"',
+    '',
+    '[entryPoints.websecure]',
+    '  address = ":443"',
+    '  [entryPoints.websecure.http.tls]',
+    '  [entryPoints.websecure.transport.respondingTimeouts]',
+    `    readTimeout = "${secs(props.entryPointTimeouts?.readTimeout, 60)}"`,
+    `    idleTimeout = "${secs(props.entryPointTimeouts?.idleTimeout, 180)}"`,
+    '',
+    `# Cluster health for the global load balancer: GET http://<traefik address>:${ping === 'web' ? 80 : 443}/ping`,
+    '[ping]',
+    `  entryPoint = "${ping}"`,
+    '',
+    '[providers.kubernetesCRD]',
+    '',
+  ].join('\n');
+}
