@@ -9,6 +9,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as swc from '@swc/core';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { APPS } from '../apps';
 import { GENERATED_MARKER, fileName, toYaml } from '../lib';
@@ -33,7 +34,8 @@ const PLAIN_1200_RUNS = num('--plain-1200-runs', QUICK ? 1 : 2);
 const DO_JEST = !flag('--no-jest');
 const DO_PROFILE = !flag('--no-profile');
 const KEEP = flag('--keep');
-const SCALES = [12, 120, 1200];
+/** Before each run, wait up to this many seconds for the machine to be mostly idle (other sessions share it). */
+const MAX_WAIT_S = flag('--no-wait') ? 0 : num('--max-wait', 5);
 
 // ---------------------------------------------------------------------------------------------
 // measuring
@@ -46,7 +48,11 @@ interface Measurement {
   warmup: number;
   runs: number;
   wallS: Stats;
+  /** user + sys CPU seconds of the child and its waited-for descendants (less sensitive to other load than wall time). */
+  cpuS: Stats;
   rssMB: Stats;
+  /** Busy fraction of the CPUs (other processes) just before each run. */
+  busyBefore?: Stats;
   /** The last stdout line of each measured run, when it is JSON (the scaling children print one). */
   child: Array<Record<string, number>>;
   objects?: number;
@@ -70,14 +76,14 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-interface Run { ms: number; rssKB: number; stdout: string; stderr: string; status: number | null }
+interface Run { ms: number; rssKB: number; cpuS: number; stdout: string; stderr: string; status: number | null }
 
 let tmp = '';
 
 function runOnce(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; allowFail?: boolean } = {}): Run {
   const rssFile = path.join(tmp, 'rss.txt');
   fs.rmSync(rssFile, { force: true });
-  const [c, a] = TIME ? [TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  const [c, a] = TIME ? [TIME, ['-f', '%M %U %S', '-o', rssFile, cmd, ...args]] : [cmd, args];
   const t0 = process.hrtime.bigint();
   const r = spawnSync(c, a, { cwd: opts.cwd ?? ROOT, env: opts.env ?? childEnv(), encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -86,13 +92,16 @@ function runOnce(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS
     throw new Error(`command failed (exit ${r.status}): ${cmd} ${args.join(' ')}\n${(r.stderr || '').slice(-4000)}\n${(r.stdout || '').slice(-2000)}`);
   }
   let rssKB = NaN;
+  let cpuS = NaN;
   if (TIME && fs.existsSync(rssFile)) {
     const lines = fs.readFileSync(rssFile, 'utf8').trim().split('\n');
-    rssKB = Number(lines[lines.length - 1]);
+    const [m, u, sy] = lines[lines.length - 1].split(' ').map(Number);
+    rssKB = m;
+    cpuS = u + sy;
   }
   const last = lastJson(r.stdout);
   if (Number.isNaN(rssKB) && last?.maxRssKB) rssKB = last.maxRssKB;
-  return { ms, rssKB, stdout: r.stdout, stderr: r.stderr, status: r.status };
+  return { ms, rssKB, cpuS, stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
 function lastJson(stdout: string): Record<string, number> | undefined {
@@ -116,25 +125,83 @@ function log(msg: string): void {
   process.stderr.write(`${msg}\n`);
 }
 
-function measure(key: string, label: string, cmd: string, args: string[], o: { cwd?: string; env?: NodeJS.ProcessEnv; before?: () => void; runs?: number; warmup?: number; note?: string } = {}): Measurement {
+// ---------------------------------------------------------------------------------------------
+// machine load: this VM is shared, so each run waits briefly for a quiet moment and records how busy it was
+
+function cpuTimes(): { busy: number; total: number } {
+  try {
+    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const total = f.reduce((a, b) => a + b, 0);
+    return { busy: total - f[3] - (f[4] ?? 0), total };
+  } catch {
+    return { busy: 0, total: 0 };
+  }
+}
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Busy fraction of all CPUs over a 300 ms window. */
+function busyNow(): number {
+  const a = cpuTimes();
+  sleepMs(300);
+  const b = cpuTimes();
+  return b.total > a.total ? (b.busy - a.busy) / (b.total - a.total) : 0;
+}
+
+/** Waits (at most MAX_WAIT_S) until the CPUs are less than 35% busy; returns the last busy fraction. */
+function waitQuiet(): number {
+  const deadline = Date.now() + MAX_WAIT_S * 1000;
+  let busy = busyNow();
+  while (busy > 0.35 && Date.now() < deadline) busy = busyNow();
+  return busy;
+}
+
+interface Spec {
+  key: string;
+  label: string;
+  cmd: string;
+  args: string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Runs before every run (e.g. removes the output folder, so every run writes every file). */
+  before?: () => void;
+  note?: string;
+}
+
+/**
+ * Runs the commands round-robin (warm-up rounds first, then measured rounds), so that a change of
+ * the machine's load during the benchmark hits every command of the group alike.
+ */
+function measureGroup(specs: Spec[], o: { runs?: number; warmup?: number } = {}): Measurement[] {
   const warmup = o.warmup ?? 1;
   const runs = o.runs ?? RUNS;
-  const walls: number[] = [];
-  const rss: number[] = [];
-  const child: Array<Record<string, number>> = [];
-  const shown = `${path.relative(ROOT, o.cwd ?? ROOT) || '.'}$ ${[cmd, ...args].map((s) => (s.startsWith(ROOT) ? path.relative(o.cwd ?? ROOT, s) || '.' : s)).join(' ')}`;
-  log(`[bench] ${key}: ${shown} (${warmup} warm-up + ${runs})`);
-  for (let i = 0; i < warmup + runs; i++) {
-    o.before?.();
-    const r = runOnce(cmd, args, o);
-    if (i < warmup) continue;
-    walls.push(r.ms / 1000);
-    rss.push(r.rssKB / 1024);
-    const j = lastJson(r.stdout) ?? synthLine(r.stdout);
-    if (j) child.push(j);
-    log(`[bench]   run ${i - warmup + 1}/${runs}: ${(r.ms / 1000).toFixed(3)} s, ${(r.rssKB / 1024).toFixed(0)} MB`);
+  const acc = specs.map((sp) => ({ sp, walls: [] as number[], cpus: [] as number[], rss: [] as number[], busy: [] as number[], child: [] as Array<Record<string, number>> }));
+  for (const { sp } of acc) {
+    const cwd = sp.cwd ?? ROOT;
+    log(`[bench] ${sp.key}: ${path.relative(ROOT, cwd) || '.'}$ ${[sp.cmd, ...sp.args].map((x) => (x.startsWith(ROOT) ? path.relative(cwd, x) || '.' : x)).join(' ')}`);
   }
-  return { key, label, command: shown, warmup, runs, wallS: stats(walls), rssMB: stats(rss), child, note: o.note };
+  log(`[bench] ${warmup} warm-up + ${runs} measured round(s), round-robin`);
+  for (let i = 0; i < warmup + runs; i++) {
+    for (const a of acc) {
+      a.sp.before?.();
+      const busy = i < warmup ? 0 : waitQuiet();
+      const r = runOnce(a.sp.cmd, a.sp.args, a.sp);
+      if (i < warmup) continue;
+      a.busy.push(busy);
+      a.walls.push(r.ms / 1000);
+      a.cpus.push(r.cpuS);
+      a.rss.push(r.rssKB / 1024);
+      const j = lastJson(r.stdout) ?? synthLine(r.stdout);
+      if (j) a.child.push(j);
+      log(`[bench]   ${a.sp.key} run ${i - warmup + 1}/${runs}: ${(r.ms / 1000).toFixed(3)} s wall, ${r.cpuS.toFixed(2)} s cpu, ${(r.rssKB / 1024).toFixed(0)} MB (machine ${(busy * 100).toFixed(0)}% busy before)`);
+    }
+  }
+  return acc.map((a) => ({
+    key: a.sp.key, label: a.sp.label, command: [a.sp.cmd, ...a.sp.args].join(' '), warmup, runs,
+    wallS: stats(a.walls), cpuS: stats(a.cpus), rssMB: stats(a.rss), busyBefore: stats(a.busy), child: a.child, note: a.sp.note,
+  }));
 }
 
 function fresh(dir: string): () => void {
@@ -155,6 +222,24 @@ function yamlFiles(dir: string): number {
 function countObjects(dir: string): number {
   let n = 0;
   for (const f of walk(dir)) if (f.endsWith('.yaml')) n += (fs.readFileSync(f, 'utf8').match(/^kind: /gm) ?? []).length;
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// (a-js): our apps precompiled with swc (what tools/register.js does on every run, done once)
+
+function compileOurs(outRoot: string): number {
+  let n = 0;
+  for (const dir of ['apps', 'lib', 'imports']) {
+    for (const file of walk(path.join(ROOT, dir))) {
+      if (!file.endsWith('.ts') || file.endsWith('.d.ts')) continue;
+      const { code } = swc.transformFileSync(file, { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' }, sourceMaps: false, swcrc: false, configFile: false });
+      const out = path.join(outRoot, path.relative(ROOT, file)).replace(/\.ts$/, '.js');
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      fs.writeFileSync(out, code);
+      n++;
+    }
+  }
   return n;
 }
 
@@ -270,31 +355,38 @@ function main(): void {
     const tsc = runOnce(node, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(BASELINE, 'tsconfig.json'), '--outDir', build]);
     log(`[bench] compiled bench/baseline with tsc in ${(tsc.ms / 1000).toFixed(2)} s (not part of (c))`);
 
-    const fleet: Measurement[] = [];
-    const aOut = path.join(tmp, 'a');
-    fleet.push(measure('node0', 'floor: `node -e 0`', node, ['-e', '0']));
-    fleet.push(measure('a', '(a) ours, all apps: node -r ./tools/register.js apps/main.ts', node, ['-r', register, 'apps/main.ts', '--outdir', aOut], { before: fresh(aOut) }));
-    fleet[fleet.length - 1].objects = yamlFiles(aOut);
-    const a1Out = path.join(tmp, 'a1');
-    fleet.push(measure('a1', '(a1) ours, S1 only (--app mentra-cloud)', node, ['-r', register, 'apps/main.ts', '--outdir', a1Out, '--app', 'mentra-cloud'], { before: fresh(a1Out) }));
-    fleet[fleet.length - 1].objects = yamlFiles(a1Out);
-    const bOut = path.join(tmp, 'b');
-    fleet.push(measure('b', '(b) plain cdk8s-plus-28 S1: npx cdk8s synth (app: npx ts-node main.ts, type-checking)', 'npx', ['cdk8s', 'synth', '--output', bOut], { cwd: BASELINE, before: fresh(bOut) }));
-    fleet[fleet.length - 1].objects = countObjects(bOut);
-    const cOut = path.join(tmp, 'c');
-    fleet.push(measure('c', '(c) same baseline precompiled with tsc: node build/main.js', node, [path.join(build, 'main.js')], { cwd: BASELINE, env: childEnv({ CDK8S_OUTDIR: cOut }), before: fresh(cOut) }));
-    fleet[fleet.length - 1].objects = countObjects(cOut);
+    // ---- our apps precompiled once with swc (for the diagnostic row (a-js)) ----
+    const oursJs = path.join(tmp, 'ours-js');
+    const t0 = Date.now();
+    const compiled = compileOurs(oursJs);
+    log(`[bench] compiled ${compiled} files of apps/, lib/, imports/ with swc in ${((Date.now() - t0) / 1000).toFixed(2)} s (not part of (a-js))`);
 
-    // ---- (d) the YAML floor ----
+    // ---- the reference fleet: (a), (a1), (b), (c), (d), interleaved ----
+    const aOut = path.join(tmp, 'a');
+    const a1Out = path.join(tmp, 'a1');
+    const bOut = path.join(tmp, 'b');
+    const cOut = path.join(tmp, 'c');
+    const dOut = path.join(tmp, 'd');
+    const ajsOut = path.join(tmp, 'a-js');
+    // (d) serializes the objects of the fleet as our synthesizer builds them (dumped once, here).
     const objects = fleetObjects();
     const dump = path.join(tmp, 'objects.json');
     fs.writeFileSync(dump, JSON.stringify(objects));
     const script = path.join(tmp, 'yaml-floor.js');
     fs.writeFileSync(script, yamlFloorScript());
-    const dOut = path.join(tmp, 'd');
-    fleet.push(measure('d', '(d) YAML floor, process: node (load yaml, serialize pre-dumped JSON, write files)', node, [script, dump, dOut], { before: fresh(dOut) }));
-    fleet[fleet.length - 1].objects = yamlFiles(dOut);
-    // In-process: only toYaml over the already-built objects; each run is the mean of 50 passes.
+    const fleet = measureGroup([
+      { key: 'node0', label: 'floor: `node -e 0`', cmd: node, args: ['-e', '0'] },
+      { key: 'a', label: '(a) ours, all apps: node -r ./tools/register.js apps/main.ts', cmd: node, args: ['-r', register, 'apps/main.ts', '--outdir', aOut], before: fresh(aOut) },
+      { key: 'reg0', label: 'runner floor: `node -r ./tools/register.js -e 0` (ts-node + swc, loads typescript)', cmd: node, args: ['-r', register, '-e', '0'] },
+      { key: 'ajs', label: '(a-js) diagnostic: (a) precompiled with swc: node <tmp>/apps/main.js', cmd: node, args: [path.join(oursJs, 'apps', 'main.js'), '--outdir', ajsOut], before: fresh(ajsOut) },
+      { key: 'a1', label: '(a1) ours, S1 only (--app mentra-cloud)', cmd: node, args: ['-r', register, 'apps/main.ts', '--outdir', a1Out, '--app', 'mentra-cloud'], before: fresh(a1Out) },
+      { key: 'b', label: '(b) plain cdk8s-plus-28 S1: npx cdk8s synth (app: npx ts-node main.ts, type-checking)', cmd: 'npx', args: ['cdk8s', 'synth', '--output', bOut], cwd: BASELINE, before: fresh(bOut) },
+      { key: 'c', label: '(c) same baseline precompiled with tsc: node build/main.js', cmd: node, args: [path.join(build, 'main.js')], cwd: BASELINE, env: childEnv({ CDK8S_OUTDIR: cOut }), before: fresh(cOut) },
+      { key: 'd', label: '(d) YAML floor, process: node (load yaml, serialize pre-dumped JSON, write files)', cmd: node, args: [script, dump, dOut], before: fresh(dOut) },
+    ]);
+    const objectCounts: Record<string, number> = { ajs: yamlFiles(ajsOut), a: yamlFiles(aOut), a1: yamlFiles(a1Out), b: countObjects(bOut), c: countObjects(cOut), d: yamlFiles(dOut) };
+    for (const m of fleet) m.objects = objectCounts[m.key];
+    // (d') in-process: only toYaml() over the already-built objects; each run is the mean of 50 passes.
     const passes = 50;
     const pass = () => {
       let bytes = 0;
@@ -308,23 +400,23 @@ function main(): void {
       for (let i = 0; i < passes; i++) pass();
       inproc.push(Number(process.hrtime.bigint() - t0) / 1e9 / passes);
     }
-    const dIn: Measurement = { key: 'd-inproc', label: `(d') YAML floor, in-process: toYaml() over the ${objects.length} objects (JIT warm, mean of ${passes} passes per run)`, command: 'in-process', warmup: 20, runs: RUNS, wallS: stats(inproc), rssMB: stats([NaN]), child: [], objects: objects.length };
-    fleet.push(dIn);
+    fleet.push({ key: 'd-inproc', label: `(d') YAML floor, in-process: toYaml() over the ${objects.length} objects (JIT warm, mean of ${passes} passes per run)`, command: 'in-process', warmup: 20, runs: RUNS, wallS: stats(inproc), cpuS: stats([NaN]), rssMB: stats([NaN]), child: [], objects: objects.length });
 
     // ---- scaling ----
-    const scaling: Measurement[] = [];
-    for (const n of SCALES) {
-      const out = path.join(tmp, `ours-${n}`);
-      scaling.push(measure(`ours-${n}`, `ours ${n} services`, node, ['-r', register, 'bench/scale/ours.ts', String(n), out], { before: fresh(out) }));
-    }
-    for (const n of [120, 1200]) {
-      const out = path.join(tmp, `plain-${n}`);
-      const big = n === 1200;
-      scaling.push(measure(`plain-${n}`, `plain cdk8s single App ${n} services`, node, ['-r', register, 'bench/scale/plain.ts', String(n), out], {
-        before: fresh(out), warmup: big ? 0 : 1, runs: big ? PLAIN_1200_RUNS : RUNS,
-        note: big ? `${PLAIN_1200_RUNS} run(s), no warm-up (slow: O(charts^2))` : undefined,
-      }));
-    }
+    const scaleSpec = (who: 'ours' | 'plain', n: number, suffix = ''): Spec => {
+      const out = path.join(tmp, `${who}-${n}${suffix}`);
+      return {
+        key: `${who}-${n}${suffix}`,
+        label: who === 'ours' ? `ours ${n} services${suffix ? ' (paired with plain 1200)' : ''}` : `plain cdk8s single App ${n} services`,
+        cmd: node, args: ['-r', register, `bench/scale/${who}.ts`, String(n), out], before: fresh(out),
+      };
+    };
+    const scaling = [
+      ...measureGroup([scaleSpec('ours', 12), scaleSpec('ours', 120), scaleSpec('plain', 120)]),
+      ...measureGroup([scaleSpec('ours', 1200)]),
+      // plain at 1,200 is quadratic (~30-100 s a run): few runs, no warm-up, each paired with a run of ours.
+      ...measureGroup([scaleSpec('ours', 1200, '-paired'), { ...scaleSpec('plain', 1200), note: `${PLAIN_1200_RUNS} run(s), no warm-up (quadratic)` }], { runs: PLAIN_1200_RUNS, warmup: 0 }),
+    ];
     for (const m of scaling) m.objects = m.child[0]?.objects;
 
     // ---- jest ----
@@ -361,11 +453,12 @@ function main(): void {
     // ---- report ----
     const get = (k: string) => [...fleet, ...scaling].find((m) => m.key === k)!;
     const med = (k: string) => get(k).wallS.median;
+    const cpu = (k: string) => get(k).cpuS.median;
     const lines: string[] = [];
     lines.push(`\nnode ${env.node}, ${env.cpus} CPUs (${env.cpuModel}), ${env.memGB} GiB; load average at start ${env.loadAvgAtStart.join(' ')}, at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; peak RSS: ${env.rss}.`);
     lines.push(`\n## Reference fleet (median, min, max of ${RUNS} runs after 1 warm-up; wall of the child process)\n`);
-    lines.push(table(['row', 'objects', 'median s', 'min s', 'max s', 'peak RSS MB', 'synthesize() s (in child)'], fleet.map((m) => [m.label, String(m.objects ?? '-'), f3(m.wallS.median), f3(m.wallS.min), f3(m.wallS.max), f0(m.rssMB.max), m.child.length ? f3(stats(m.child.map((c) => c.synthMs / 1000)).median) : '-']), [false, true, true, true, true, true, true]));
-    lines.push(`\n(b) and (c) emit the S1 fleet only (6 charts x 2 objects); (a) also synthesizes nexus-runtime (6 objects) and validates every object; (a1) is (a) restricted to S1.`);
+    lines.push(table(['row', 'objects', 'median s', 'min s', 'max s', 'cpu s (median)', 'peak RSS MB', 'synthesize() s (in child)', 'busy before %'], fleet.map((m) => [m.label, String(m.objects ?? '-'), f3(m.wallS.median), f3(m.wallS.min), f3(m.wallS.max), f3(m.cpuS.median), f0(m.rssMB.max), m.child.length ? f3(stats(m.child.map((c) => c.synthMs / 1000)).median) : '-', m.busyBefore ? f0(m.busyBefore.median * 100) : '-']), [false, true, true, true, true, true, true, true, true]));
+    lines.push(`\n(b) and (c) emit the S1 fleet only (6 charts x 2 objects, as mentra-cloud); (a) synthesizes and validates every app (${APPS.map((x) => x.name).join(', ')}); (a1) is (a) restricted to S1. busy before = how busy the shared CPUs were just before the runs (waited up to ${MAX_WAIT_S} s for < 35%).`);
     lines.push(`tsc compile of the baseline (before timing (c), not included): ${(tsc.ms / 1000).toFixed(2)} s.`);
 
     const ratios: Array<[string, number]> = [
@@ -373,18 +466,25 @@ function main(): void {
       ['(a1)/(b)', med('a1') / med('b')],
       ['(a)/(c)', med('a') / med('c')],
       ['(a1)/(c)', med('a1') / med('c')],
+      ['(a-js)/(c) (our framework vs plain, both precompiled)', med('ajs') / med('c')],
+      ['(a) - (a-js): runtime TypeScript compilation, s', med('a') - med('ajs')],
       ['(c)/(b)', med('c') / med('b')],
       ['(a)/(d) process floor', med('a') / med('d')],
       ['(a) - (d) process floor, s', med('a') - med('d')],
+      ['ours(1200) paired / plain(1200)', med('ours-1200-paired') / med('plain-1200')],
+      ['cpu: (a)/(b)', cpu('a') / cpu('b')],
+      ['cpu: (a)/(c)', cpu('a') / cpu('c')],
+      ['cpu: ours(1200)/plain(1200), paired', cpu('ours-1200-paired') / cpu('plain-1200')],
+      ['cpu: ours t(1200)/t(120)', cpu('ours-1200') / cpu('ours-120')],
     ];
-    lines.push('\n## Ratios (of medians)\n');
+    lines.push('\n## Ratios (of medians; wall time unless marked cpu = user + sys of the child tree)\n');
     lines.push(table(['ratio', 'value'], ratios.map(([k, v]) => [k, v.toFixed(3)]), [false, true]));
 
     lines.push(`\n## Scaling (one Chart per service, 8 objects per service; wall of the child process)\n`);
-    lines.push(table(['row', 'objects', 'runs', 'median s', 'min s', 'max s', 'peak RSS MB (max)', 'objects/s', 'synth phase s (in child)', 'note'], scaling.map((m) => {
+    lines.push(table(['row', 'objects', 'runs', 'median s', 'min s', 'max s', 'cpu s (median)', 'peak RSS MB (max)', 'objects/s', 'synth phase s (in child)', 'busy before %', 'note'], scaling.map((m) => {
       const synth = stats(m.child.map((c) => (c.synthMs + (c.writeMs ?? 0)) / 1000));
-      return [m.label, String(m.objects ?? '-'), String(m.runs), f3(m.wallS.median), f3(m.wallS.min), f3(m.wallS.max), f0(m.rssMB.max), f0((m.objects ?? NaN) / m.wallS.median), f3(synth.median), m.note ?? ''];
-    }), [false, true, true, true, true, true, true, true, true, false]));
+      return [m.label, String(m.objects ?? '-'), String(m.runs), f3(m.wallS.median), f3(m.wallS.min), f3(m.wallS.max), f3(m.cpuS.median), f0(m.rssMB.max), f0((m.objects ?? NaN) / m.wallS.median), f3(synth.median), m.busyBefore ? f0(m.busyBefore.median * 100) : '-', m.note ?? ''];
+    }), [false, true, true, true, true, true, true, true, true, true, true, false]));
     lines.push('ours: synthesize() + writeDist() (synth phase = synthesize + write); plain: new App(); charts; app.synth() (synth phase = app.synth()).');
 
     if (jest) {
