@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { PolicyRule, Peer, WorkloadNetworkPolicy, dnsEgress } from './network-policy';
 import { Checker } from './private/checks';
 import { IngressController, RenderedRouteGroup, Route, RouteProtocol, TlsEntry, checkNginxAnnotations, serviceGroupName } from './routing';
+import { SecretMount, resolveSecretMounts } from './secrets';
 import { Hop, checkTimeoutBudget } from './timeout-budget';
 import { LoadBalancerPreset, UdpLoadBalancer, UdpRouting } from './udp-load-balancer';
 import {
@@ -158,6 +159,15 @@ export interface RealtimeServiceProps {
   readonly networkPolicy?: NetworkPolicyOptions | false;
   /** Literal environment variables (no secrets). @default - none */
   readonly env?: Record<string, string>;
+  /**
+   * Secrets the container loads, never by value: `envFrom` a Secret an ExternalSecret writes
+   * ({@link ExternalSecretSource.envFrom}), a Key Vault CSI volume
+   * ({@link KeyVaultSecretProviderClass.mount} / `envFrom`), or an existing Secret by name
+   * ({@link SecretMount.envFromSecret}). A CSI mount in workload-identity mode also sets the pod's
+   * service account.
+   * @default - none
+   */
+  readonly secrets?: SecretMount[];
   /** Container args. @default - the image's */
   readonly args?: string[];
   /** UID and GID the container runs as (must be non-zero). @default 10001 */
@@ -263,6 +273,7 @@ export class RealtimeService extends Construct {
     const resources = resolveResources(check, props.resources);
     const shutdown = resolveShutdown(check, props.shutdown);
     const env = checkEnv(check, props.env);
+    const secrets = resolveSecretMounts(check, 'secrets', namespace, props.secrets, ['/tmp']);
     const uid = check.positiveInt('runAsUser', props.runAsUser ?? 10001, 2147483647);
     const privilegedPort = containerPorts.some((p) => p.containerPort < 1024);
     const minReadySeconds = check.seconds('minReady', props.minReady ?? Duration.seconds(10), 0, 3600);
@@ -290,6 +301,7 @@ export class RealtimeService extends Construct {
         template: {
           metadata: { labels: podLabels },
           spec: {
+            ...(secrets.serviceAccountName ? { serviceAccountName: secrets.serviceAccountName } : {}),
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             terminationGracePeriodSeconds: shutdown.graceSeconds,
@@ -308,6 +320,7 @@ export class RealtimeService extends Construct {
               ...(props.args ? { args: [...props.args] } : {}),
               ports: containerPorts,
               ...(env.length ? { env } : {}),
+              ...(secrets.envFrom.length ? { envFrom: secrets.envFrom } : {}),
               resources,
               startupProbe: probes.startup,
               readinessProbe: probes.readiness,
@@ -320,9 +333,9 @@ export class RealtimeService extends Construct {
                 runAsNonRoot: true,
                 capabilities: { drop: ['ALL'], ...(privilegedPort ? { add: ['NET_BIND_SERVICE'] } : {}) },
               },
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...secrets.volumeMounts],
             }],
-            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: resources.limits['ephemeral-storage'] } }],
+            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: resources.limits['ephemeral-storage'] } }, ...secrets.volumes],
           },
         },
       },

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import {
   AutoscalingOptions, DisruptionBudget, Hop, HttpEndpoint, HttpServiceType, IngressController, LoadBalancerPreset,
   NetworkPolicyOptions, PathMatch, Peer, PreStopHook, ProbeOptions, ProbeTiming, RealtimeConfigError, RealtimeService,
-  RealtimeServiceProps, ResourceOptions, Route, RoutesOptions, ShutdownOptions, UdpEndpoint, UdpLoadBalancer,
+  RealtimeServiceProps, ResourceOptions, Route, RoutesOptions, SecretMount, ShutdownOptions, UdpEndpoint, UdpLoadBalancer,
   UdpRouting, WebSocketEndpoint, WorkloadNetworkPolicy,
 } from '../lib';
 import { chart, exactly, find, ingressPath, ingressPaths, names, objects, yaml } from './util';
@@ -865,6 +865,7 @@ describe('RealtimeService', () => {
       replicas: 3, autoscaling, disruptionBudget: DisruptionBudget.maxUnavailable(1),
       resources, probes, shutdown, serviceType: HttpServiceType.NODE_PORT, routes, networkPolicy,
       env: { LOG_LEVEL: 'info' }, args: ['--serve'], runAsUser: 20001, minReady: Duration.seconds(30), spread: false,
+      secrets: [SecretMount.envFromSecret('glasses-env')],
     };
     // `replicas` and `autoscaling` exclude each other, so each is exercised in its own chart.
     const scaled = chart();
@@ -887,6 +888,7 @@ describe('RealtimeService', () => {
     expect(k.image).toBe(IMAGE);
     expect(k.args).toEqual(['--serve']);
     expect(k.env).toEqual([{ name: 'LOG_LEVEL', value: 'info' }]);
+    expect(k.envFrom).toEqual([{ secretRef: { name: 'glasses-env' } }]);
     expect(k.ports).toEqual([
       { name: 'http', containerPort: 8080, protocol: 'TCP' },
       { name: 'websocket', containerPort: 8081, protocol: 'TCP' },
