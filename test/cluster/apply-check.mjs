@@ -84,11 +84,17 @@ async function applyInline(obj) {
  */
 async function waitEstablished(names, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
-  const jsonpath = '{range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Established")].status}{"\\n"}{end}';
   let pending = [...names];
   while (pending.length) {
-    const r = await kubectl(['get', 'crd', ...pending, '-o', `jsonpath=${jsonpath}`]);
-    const ready = new Set(r.stdout.split('\n').filter((l) => l.endsWith('=True')).map((l) => l.slice(0, -'=True'.length)));
+    // One name gives the object itself, several give a List.
+    const r = await kubectl(['get', 'crd', ...pending, '-o', 'json']);
+    let crds = [];
+    try {
+      const out = JSON.parse(r.stdout);
+      crds = out.kind === 'List' ? out.items : [out];
+    } catch {}
+    const established = (c) => (c.status?.conditions ?? []).some((x) => x.type === 'Established' && x.status === 'True');
+    const ready = new Set(crds.filter(established).map((c) => c.metadata.name));
     pending = pending.filter((n) => !ready.has(n));
     if (!pending.length) return '';
     if (Date.now() > deadline) return `not Established after ${timeoutMs / 1000}s: ${pending.join(', ')} ${r.stderr.trim()}`;
