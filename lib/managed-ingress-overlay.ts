@@ -176,7 +176,7 @@ export class ManagedIngressOverlay extends Construct {
     }
 
     const controller = props.controller ?? IngressController.nginx();
-    this.groups = controller._render(this, check, 'routes', {
+    this.groups = controller._render(this, check, { routes: 'routes', hosts: 'hosts', controller: 'controller', name: 'name' }, {
       name,
       namespace,
       labels,
@@ -191,10 +191,19 @@ export class ManagedIngressOverlay extends Construct {
       },
       backend: {
         serviceName: owner.serviceName,
-        portOf: () => (typeof owner.servicePort === 'number' ? { number: owner.servicePort } : { name: owner.servicePort }),
+        portOf: (route, prop) => {
+          if (route.port !== undefined) return { name: check.portName(prop, route.port) };
+          return typeof owner.servicePort === 'number' ? { number: owner.servicePort } : { name: owner.servicePort };
+        },
       },
     });
     this.ingresses = this.groups.map((g) => g.resource);
+    for (const ing of this.ingresses) {
+      if (ing.name === owner.ingressName) {
+        check.fail('name', name, `not render an Ingress named like the owner's ("${owner.ingressName}"): with several timeout profiles the overlay renders ${this.ingresses.map((i) => `"${i.name}"`).join(', ')}, and applying it would overwrite the owner's Ingress`,
+          'pick a name whose derived names cannot equal the owner\'s');
+      }
+    }
     if (props.hops) checkTimeoutBudget(this, 'ManagedIngressOverlay', props.routes, props.hops);
   }
 }

@@ -121,6 +121,9 @@ export class WorkloadNetworkPolicy extends Construct {
     const name = check.objectName('name', props.name);
     const namespace = check.namespace('namespace', props.namespace ?? Chart.of(this).namespace);
     const podSelector = check.labels('podSelector', props.podSelector);
+    if (Object.keys(podSelector).length === 0) {
+      check.fail('podSelector', props.podSelector, 'name at least one pod label (an empty selector isolates every pod of the namespace)', 'select the workload\'s pods, or use a namespace-wide default-deny policy for that purpose');
+    }
     this.ingressRules = props.ingress;
     this.egressRules = props.egress;
     const render = (rules: PolicyRule[], dir: 'ingress' | 'egress') => rules.map((r, i) => {

@@ -264,7 +264,9 @@ export class RealtimeService extends Construct {
         check.fail('udp.routing', 'single-replica', `match the replica count (up to ${maxReplicas} pods can run)`, 'set replicas: 1 without autoscaling, or choose UdpRouting.clientIpAffinity() / UdpRouting.appRouted()');
       }
       const udpPort = check.portNumber('udp.port', props.udp.port);
-      if (containerPorts.some((p) => p.containerPort === udpPort && p.protocol === 'UDP')) check.fail('udp.port', udpPort, 'be unique', 'pick another port');
+      if (props.udp.publicPort !== undefined) check.portNumber('udp.publicPort', props.udp.publicPort);
+      if (props.udp.serviceName !== undefined) check.serviceName('udp.serviceName', props.udp.serviceName);
+      if (props.udp.serviceName === name) check.fail('udp.serviceName', props.udp.serviceName, `differ from the HTTP Service's name ("${name}")`, `use e.g. "${name}-udp"`);
       containerPorts.push({ name: 'udp', containerPort: udpPort, protocol: 'UDP' });
     }
 
@@ -372,7 +374,7 @@ export class RealtimeService extends Construct {
       const tls: TlsEntry[] = props.routes.tlsSecretName ? [{ hosts: [...props.routes.hosts], secretName: check.objectName('routes.tlsSecretName', props.routes.tlsSecretName) }] : [];
       const portNames = servicePorts.map((p) => p.name);
       const routesScope = new Construct(this, 'Routes');
-      this.routeGroups = controller._render(routesScope, check, 'routes', {
+      this.routeGroups = controller._render(routesScope, check, { routes: 'routes.routes', hosts: 'routes.hosts', controller: 'routes.controller', name: 'name' }, {
         name,
         namespace,
         labels: podLabels,

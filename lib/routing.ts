@@ -196,6 +196,21 @@ export function serviceGroupName(name: string) {
   };
 }
 
+/**
+ * The prop names a renderer reports errors under (they differ between constructs).
+ * @internal
+ */
+export interface RouteProps {
+  /** The list of routes, e.g. `routes.routes` (RealtimeService) or `routes` (overlay). */
+  readonly routes: string;
+  /** The list of hosts. */
+  readonly hosts: string;
+  /** The controller. */
+  readonly controller: string;
+  /** The base name. */
+  readonly name: string;
+}
+
 /** One rendered route group (one Ingress for ingress-nginx). */
 export interface RenderedRouteGroup {
   /** The object rendered. */
@@ -293,7 +308,7 @@ export abstract class IngressController {
    * Renders the routes as objects under `scope`.
    * @internal
    */
-  public abstract _render(scope: Construct, check: Checker, prop: string, table: RouteTable): RenderedRouteGroup[];
+  public abstract _render(scope: Construct, check: Checker, props: RouteProps, table: RouteTable): RenderedRouteGroup[];
 }
 
 /**
@@ -328,19 +343,19 @@ class NginxIngressController extends IngressController {
     super();
   }
 
-  public _render(scope: Construct, check: Checker, prop: string, table: RouteTable): RenderedRouteGroup[] {
-    check.objectName(`${prop}.className`, this.className);
-    table.hosts.forEach((h, i) => checkHost(check, `${prop}.hosts[${i}]`, h));
-    if (table.hosts.length === 0) check.fail(`${prop}.hosts`, table.hosts, 'list at least one host', 'add the public host names, e.g. ["api.example.com"]');
-    if (table.routes.length === 0) check.fail(`${prop}.routes`, table.routes, 'list at least one route', 'add Route.http(...) or Route.websocket(...)');
+  public _render(scope: Construct, check: Checker, props: RouteProps, table: RouteTable): RenderedRouteGroup[] {
+    check.objectName(`${props.controller}.className`, this.className);
+    table.hosts.forEach((h, i) => checkHost(check, `${props.hosts}[${i}]`, h));
+    if (table.hosts.length === 0) check.fail(props.hosts, table.hosts, 'list at least one host', 'add the public host names, e.g. ["api.example.com"]');
+    if (table.routes.length === 0) check.fail(props.routes, table.routes, 'list at least one route', 'add Route.http(...) or Route.websocket(...)');
     // Group routes by protocol and timeouts: one Ingress per group.
     const groups = new Map<string, { protocol: RouteProtocol; timeouts: RouteTimeouts; routes: Route[] }>();
     const seen = new Map<string, number>();
     table.routes.forEach((route, i) => {
-      const timeouts = route._resolve(check, `${prop}.routes[${i}]`);
+      const timeouts = route._resolve(check, `${props.routes}[${i}]`);
       const key = `${route.path} ${route.match}`;
       if (seen.has(key)) {
-        check.fail(`${prop}.routes[${i}].path`, route.path, `be unique (routes[${seen.get(key)}] already declares it); with two Ingresses for one host and path, ingress-nginx silently keeps the oldest`, 'remove the duplicate route');
+        check.fail(`${props.routes}[${i}].path`, route.path, `be unique (${props.routes}[${seen.get(key)}] already declares it); with two Ingresses for one host and path, ingress-nginx silently keeps the oldest`, 'remove the duplicate route');
       }
       seen.set(key, i);
       const gk = `${route.protocol}:${timeouts.connectSeconds}:${timeouts.readSeconds}:${timeouts.sendSeconds}`;
@@ -354,11 +369,11 @@ class NginxIngressController extends IngressController {
     for (const g of groups.values()) {
       const name = table.groupName(g.protocol, g.timeouts, perProtocol.get(g.protocol) ?? 0, groups.size);
       const id = name === table.name ? 'Ingress' : `Ingress-${name.startsWith(`${table.name}-`) ? name.slice(table.name.length + 1) : name}`;
-      check.objectName(`${prop}.name`, name);
+      check.objectName(props.name, name);
       const paths = g.routes.map((route) => ({
         path: route.path,
         pathType: route.match,
-        backend: { service: { name: table.backend.serviceName, port: table.backend.portOf(route, `${prop}.routes[${table.routes.indexOf(route)}].port`) } },
+        backend: { service: { name: table.backend.serviceName, port: table.backend.portOf(route, `${props.routes}[${table.routes.indexOf(route)}].port`) } },
       }));
       const resource = new ApiObject(scope, id, {
         apiVersion: 'networking.k8s.io/v1',

@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Checker } from './private/checks';
+import { parseCidr } from './private/k8s-names';
 
 /**
  * Cloud settings of a `type: LoadBalancer` Service (an enum-like class). Each preset writes the
@@ -213,6 +214,9 @@ export class UdpLoadBalancer extends Construct {
       affinity = { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds } } };
     }
     const sourceRanges = props.sourceRanges ?? [];
+    sourceRanges.forEach((c, i) => {
+      if (!parseCidr(c)) check.fail(`sourceRanges[${i}]`, c, 'be an IPv4 CIDR such as "203.0.113.0/24"', 'fix the address or prefix length');
+    });
     const labels = { ...(selector['app.kubernetes.io/name'] ? { 'app.kubernetes.io/name': selector['app.kubernetes.io/name'] } : {}), 'app.kubernetes.io/component': 'udp', ...check.labels('labels', props.labels) };
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: 'v1',

@@ -74,7 +74,8 @@ export function resolveProbes(check: Checker, probes: ProbeOptions = {}, port: s
   const readiness = one('readiness', probes.readiness);
   const liveness = one('liveness', probes.liveness);
   if (JSON.stringify(readiness) === JSON.stringify(liveness)) {
-    check.fail('probes.liveness', probes.liveness ?? 'defaults', 'differ from the readiness probe (an identical liveness probe restarts pods that are merely busy, kube-score pod-probes-identical)',
+    const l = liveness;
+    check.fail('probes.liveness', `GET ${l.httpGet.path}, initialDelay ${l.initialDelaySeconds}s, period ${l.periodSeconds}s, timeout ${l.timeoutSeconds}s, failureThreshold ${l.failureThreshold}`, 'differ from the readiness probe (an identical liveness probe restarts pods that are merely busy, kube-score pod-probes-identical)',
       'give liveness a longer period or higher failureThreshold, or a different path such as "/livez"');
   }
   return { startup, readiness, liveness };
@@ -230,7 +231,7 @@ export class DisruptionBudget {
   }
 }
 
-const IMAGE_REF = /^(?<name>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$/;
+const IMAGE_REF = /^(?<name>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]+(?=\/))?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$/;
 
 /** Checks a container image reference: pinned by tag or digest, never `latest`. @internal */
 export function checkImage(check: Checker, prop: string, image: string): string {

@@ -410,17 +410,17 @@ describe('ManagedIngressOverlay', () => {
     });
   });
 
-  describe('known lib bugs (it.failing until fixed)', () => {
+  describe('regressions of fixed lib bugs', () => {
     // lib/routing.ts builds route props as `${prop}.routes[i]` with prop 'routes', which is right for
     // RealtimeService (props.routes.routes) but not for the overlay, whose routes are props.routes.
-    it.failing('names an overlay route by its own prop, routes[i], not routes.routes[i]', () => {
+    it('names an overlay route by its own prop, routes[i], not routes.routes[i]', () => {
       expect(build({ routes: [Route.websocket('/glasses//ws')] })).toThrow(exactly(
         '[test/Overlay] ManagedIngressOverlay \'routes[0].path\' is "/glasses//ws": must not contain "//". Fix: use a plain path such as "/app-ws"; regular expressions and rewrites are not supported'));
     });
 
     // lib/managed-ingress-overlay.ts compares only `name` with owner.ingressName, not the derived
     // `<name>-http` / `<name>-ws` names, so the overlay can overwrite the owner's Ingress.
-    it.failing('fails when a derived Ingress name (<name>-ws) equals the owner\'s Ingress', () => {
+    it('fails when a derived Ingress name (<name>-ws) equals the owner\'s Ingress', () => {
       const fn = build({ name: 'cloud', owner: { ...OWNER, ingressName: 'cloud-ws' }, routes: [Route.http('/glasses-api'), Route.websocket('/glasses-ws')] });
       expect(fn).toThrow(RealtimeConfigError);
       expect(fn).toThrow(/^\[test\/Overlay\] ManagedIngressOverlay '[^']+' is "cloud(-ws)?": must .*"cloud-ws".*\. Fix: .+$/);
@@ -428,7 +428,7 @@ describe('ManagedIngressOverlay', () => {
 
     // lib/managed-ingress-overlay.ts' portOf ignores Route options.port, which the Route docs define as
     // "a port name of the Service the route points at": the port is dropped silently.
-    it.failing('routes a path to the port its Route names', () => {
+    it('routes a path to the port its Route names', () => {
       // GIVEN / WHEN
       const { c } = synth({ owner: { ...OWNER, servicePort: 'http' }, routes: [Route.websocket('/glasses-ws', { port: 'websocket' })] });
       // THEN

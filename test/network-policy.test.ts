@@ -220,10 +220,10 @@ describe('WorkloadNetworkPolicy', () => {
     });
   });
 
-  describe('known lib bugs (it.failing until fixed)', () => {
+  describe('regressions of fixed lib bugs', () => {
     // lib/network-policy.ts accepts an empty podSelector, which selects every pod of the namespace:
     // a "workload" policy would isolate the whole namespace (UdpLoadBalancer refuses an empty selector).
-    it.failing('fails when the podSelector is empty', () => {
+    it('fails when the podSelector is empty', () => {
       const fn = build({ podSelector: {} });
       expect(fn).toThrow(RealtimeConfigError);
       expect(fn).toThrow(/^\[test\/Policy\] WorkloadNetworkPolicy 'podSelector' is \{\}: must .+\. Fix: .+$/);

@@ -1102,7 +1102,7 @@ describe('RealtimeService', () => {
       const fn = build({ probes: { readiness: { period: Duration.seconds(10), timeout: Duration.seconds(3), failureThreshold: 6 } } });
       expect(fn).toThrow(RealtimeConfigError);
       expect(fn).toThrow(exactly(
-        '[test/Svc] RealtimeService \'probes.liveness\' is "defaults": must differ from the readiness probe (an identical liveness probe restarts pods that are merely busy, kube-score pod-probes-identical). '
+        '[test/Svc] RealtimeService \'probes.liveness\' is "GET /health, initialDelay 0s, period 10s, timeout 3s, failureThreshold 6": must differ from the readiness probe (an identical liveness probe restarts pods that are merely busy, kube-score pod-probes-identical). '
         + 'Fix: give liveness a longer period or higher failureThreshold, or a different path such as "/livez"'));
     });
 
@@ -1258,7 +1258,7 @@ describe('RealtimeService', () => {
 
     it('fails when two routes declare the same path', () => {
       expect(routed(Route.http('/api'), Route.http('/api', { timeout: Duration.seconds(30) }))).toThrow(exactly(
-        '[test/Svc] RealtimeService \'routes.routes[1].path\' is "/api": must be unique (routes[0] already declares it); with two Ingresses for one host and path, ingress-nginx silently keeps the oldest. '
+        '[test/Svc] RealtimeService \'routes.routes[1].path\' is "/api": must be unique (routes.routes[0] already declares it); with two Ingresses for one host and path, ingress-nginx silently keeps the oldest. '
         + 'Fix: remove the duplicate route'));
     });
 
@@ -1284,10 +1284,10 @@ describe('RealtimeService', () => {
     });
   });
 
-  describe('known lib bugs (it.failing until fixed)', () => {
+  describe('regressions of fixed lib bugs', () => {
     // lib/workload.ts IMAGE_REF lets the first path component carry a registry port even when no
     // "/" follows, so "redis:7" is read as host "redis" port 7 with no tag.
-    it.failing('accepts a single-component image with a numeric tag ("redis:7")', () => {
+    it('accepts a single-component image with a numeric tag ("redis:7")', () => {
       // GIVEN / WHEN
       const { c } = synth({ image: 'redis:7' });
       // THEN
@@ -1296,14 +1296,14 @@ describe('RealtimeService', () => {
 
     // lib/realtime-service.ts passes udp.publicPort to the UdpLoadBalancer unchecked, so the error
     // names the child (test/Svc/Udp, UdpLoadBalancer 'ports[0].port') instead of the prop the user set.
-    it.failing('fails when udp.publicPort is 70000, naming udp.publicPort', () => {
+    it('fails when udp.publicPort is 70000, naming udp.publicPort', () => {
       expect(build({ replicas: 1, udp: { port: 7000, publicPort: 70000 } })).toThrow(exactly(
         '[test/Svc] RealtimeService \'udp.publicPort\' is 70000: must be an integer from 1 to 65535. Fix: pick a port number in range'));
     });
 
     // lib/workload.ts passes the raw ProbeTiming (with cdk8s Duration objects) to the error, so the
     // message shows Duration internals ({"amount":5,"unit":{"label":"seconds","inMillis":1000}}).
-    it.failing('names identical probes in seconds, not as Duration internals', () => {
+    it('names identical probes in seconds, not as Duration internals', () => {
       const timing: ProbeTiming = { period: Duration.seconds(5), timeout: Duration.seconds(2), failureThreshold: 2 };
       const error = thrown(build({ probes: { readiness: timing, liveness: timing } })) as Error;
       expect(error).toBeInstanceOf(RealtimeConfigError);

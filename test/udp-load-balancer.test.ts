@@ -239,11 +239,11 @@ describe('UdpLoadBalancer', () => {
     });
   });
 
-  describe('known lib bugs (it.failing until fixed)', () => {
+  describe('regressions of fixed lib bugs', () => {
     // lib/udp-load-balancer.ts copies sourceRanges to loadBalancerSourceRanges unchecked; the API
     // server rejects a malformed CIDR at apply time (and RealtimeService with networkPolicy: false
     // passes it through too).
-    it.failing('fails when a source range is not a CIDR', () => {
+    it('fails when a source range is not a CIDR', () => {
       const fn = build({ sourceRanges: ['198.51.100.0/24', 'office'] });
       expect(fn).toThrow(RealtimeConfigError);
       expect(fn).toThrow(new RegExp(`^${escapeRegExp('[test/Udp] UdpLoadBalancer \'sourceRanges[1]\' is "office": must ')}.+\\. Fix: .+$`));
