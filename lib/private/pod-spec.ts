@@ -1,0 +1,328 @@
+// Shared wiring of the workload constructs (WebService, WorkerPool, MediaServer): the explicit,
+// Pod-Security-restricted pod template, the Deployment around it, topology spread, HPA behaviour,
+// the PodDisruptionBudget and the startup-budget cross-check. Not exported from lib/index.ts
+// except the WorkloadProps type.
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Checker } from './checks';
+import type { RoutesOptions } from '../realtime-service';
+import { IngressController, RenderedRouteGroup, Route, TlsEntry, checkNginxAnnotations, serviceGroupName } from '../routing';
+import { SecretMount, resolveSecretMounts } from '../secrets';
+import { checkTimeoutBudget } from '../timeout-budget';
+import {
+  DisruptionBudget, ProbeOptions, ResolvedProbe, ResourceOptions, ShutdownOptions,
+  checkEnv, checkImage, resolveProbes, resolveResources, resolveShutdown,
+} from '../workload';
+
+/** Label that selects a workload's pods. @internal */
+export const NAME_LABEL = 'app.kubernetes.io/name';
+/** Label that tells the parts of an app apart (`server`, `worker`, `media`). @internal */
+export const COMPONENT_LABEL = 'app.kubernetes.io/component';
+
+/** Properties every workload construct shares: identity, image, container and shutdown. */
+export interface WorkloadProps {
+  /**
+   * Base name of every object, and the value of the `app.kubernetes.io/name` selector label.
+   * Never derived from the construct id: Deployment selectors are immutable.
+   */
+  readonly name: string;
+  /** Namespace. @default - the Chart's namespace (one of the two is required) */
+  readonly namespace?: string;
+  /** Container image, pinned by tag or digest (`latest` and untagged images are refused). */
+  readonly image: string;
+  /** Literal environment variables (no secrets: secret-looking names are refused). @default - none */
+  readonly env?: Record<string, string>;
+  /**
+   * Secrets the container loads, never by value (see {@link SecretMount}).
+   * @default - none
+   */
+  readonly secrets?: SecretMount[];
+  /** Container args. @default - the image's */
+  readonly args?: string[];
+  /** UID and GID the container runs as (must be non-zero). @default 10001 */
+  readonly runAsUser?: number;
+  /** Resources. @default - see {@link ResourceOptions} */
+  readonly resources?: ResourceOptions;
+  /** Probes (HTTP GETs on the `http` port). @default - see {@link ProbeOptions} */
+  readonly probes?: ProbeOptions;
+  /** Graceful shutdown. @default - depends on the construct */
+  readonly shutdown?: ShutdownOptions;
+  /**
+   * The slowest boot you have measured, from container start to a passing startup probe. The
+   * startup probe's budget (`initialDelay + period x failureThreshold`) must cover it, or the
+   * kubelet kills the container while it is still booting, and it crash-loops.
+   * @default - not declared; the budget is not checked
+   */
+  readonly bootTime?: Duration;
+}
+
+/** A container port as emitted. @internal */
+export interface ContainerPort {
+  readonly name: string;
+  readonly containerPort: number;
+  readonly protocol: 'TCP' | 'UDP';
+  readonly hostPort?: number;
+}
+
+/** The resolved container-level settings of a {@link WorkloadProps}. @internal */
+export interface ResolvedWorkload {
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: string;
+  readonly selector: Record<string, string>;
+  readonly podLabels: Record<string, string>;
+  readonly probes: { startup: ResolvedProbe; readiness: ResolvedProbe; liveness: ResolvedProbe };
+  readonly resources: { requests: Record<string, string>; limits: Record<string, string> };
+  readonly shutdown: ReturnType<typeof resolveShutdown>;
+  readonly env: Array<{ name: string; value: string }>;
+  readonly secrets: ReturnType<typeof resolveSecretMounts>;
+  readonly uid: number;
+  readonly args?: string[];
+}
+
+/**
+ * Checks and resolves the shared props: names, image, probes (with the boot-time budget),
+ * resources, shutdown (grace period vs preStop + drain), env and secrets.
+ * @internal
+ */
+export function resolveWorkload(check: Checker, props: WorkloadProps, chartNamespace: string | undefined, component: string, defaults: { shutdown: ShutdownOptions; probes?: ProbeOptions; resources?: ResourceOptions }): ResolvedWorkload {
+  const name = check.serviceName('name', props.name);
+  const namespace = check.namespace('namespace', props.namespace ?? chartNamespace);
+  const image = checkImage(check, 'image', props.image);
+  const selector = { [NAME_LABEL]: name };
+  const probes = resolveProbes(check, { ...defaults.probes, ...props.probes }, 'http');
+  if (props.bootTime) checkBootBudget(check, probes.startup, check.seconds('bootTime', props.bootTime, 1, 86400));
+  return {
+    name,
+    namespace,
+    image,
+    selector,
+    podLabels: { ...selector, [COMPONENT_LABEL]: component },
+    probes,
+    resources: resolveResources(check, { ...defaults.resources, ...props.resources }),
+    shutdown: resolveShutdown(check, props.shutdown ?? defaults.shutdown),
+    env: checkEnv(check, props.env),
+    secrets: resolveSecretMounts(check, 'secrets', namespace, props.secrets, ['/tmp']),
+    uid: check.positiveInt('runAsUser', props.runAsUser ?? 10001, 2147483647),
+    args: props.args ? [...props.args] : undefined,
+  };
+}
+
+/**
+ * Refuses a startup probe whose budget is shorter than the declared boot time.
+ * @internal
+ */
+export function checkBootBudget(check: Checker, startup: ResolvedProbe, bootSeconds: number): void {
+  const budget = startup.initialDelaySeconds + startup.periodSeconds * startup.failureThreshold;
+  if (budget >= bootSeconds) return;
+  const needed = Math.ceil((bootSeconds - startup.initialDelaySeconds) / startup.periodSeconds);
+  check.fail('probes.startup.failureThreshold', startup.failureThreshold,
+    `give the startup probe a budget of at least bootTime (${bootSeconds}s), but initialDelay ${startup.initialDelaySeconds}s + period ${startup.periodSeconds}s x failureThreshold ${startup.failureThreshold} = ${budget}s: the kubelet would kill the container while it boots`,
+    `set probes.startup.failureThreshold to ${needed} or more, or lengthen probes.startup.period`);
+}
+
+/** `topologySpreadConstraints` on zone and node, `ScheduleAnyway` (never blocks scheduling). @internal */
+export function spreadConstraints(selector: Record<string, string>): Array<Record<string, unknown>> {
+  return ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable: 'ScheduleAnyway',
+    labelSelector: { matchLabels: { ...selector } },
+    matchLabelKeys: ['pod-template-hash'],
+  }));
+}
+
+/** What a pod template needs beyond the resolved workload. @internal */
+export interface PodTemplateOptions {
+  readonly ports: ContainerPort[];
+  /** Topology spread constraints. @default - none */
+  readonly spread?: Array<Record<string, unknown>>;
+  /** Probes on the container. @default true */
+  readonly probes?: boolean;
+  /** Extra pod-spec fields (hostNetwork, dnsPolicy, nodeSelector, tolerations). @default - none */
+  readonly pod?: Record<string, unknown>;
+  /** Pod template annotations. @default - none */
+  readonly annotations?: Record<string, string>;
+}
+
+/**
+ * The explicit pod template every workload construct emits: non-root UID/GID, seccomp
+ * RuntimeDefault, no service account token, no service links, all capabilities dropped (plus
+ * NET_BIND_SERVICE for ports below 1024), read-only root filesystem with an emptyDir at /tmp,
+ * explicit probes, resources and shutdown.
+ * @internal
+ */
+export function podTemplate(w: ResolvedWorkload, o: PodTemplateOptions): { metadata: Record<string, unknown>; spec: Record<string, unknown> } {
+  const privilegedPort = o.ports.some((p) => p.containerPort < 1024);
+  return {
+    metadata: { labels: w.podLabels, ...(o.annotations ? { annotations: o.annotations } : {}) },
+    spec: {
+      ...(w.secrets.serviceAccountName ? { serviceAccountName: w.secrets.serviceAccountName } : {}),
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      terminationGracePeriodSeconds: w.shutdown.graceSeconds,
+      ...o.pod,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: w.uid,
+        runAsGroup: w.uid,
+        fsGroup: w.uid,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      ...(o.spread ? { topologySpreadConstraints: o.spread } : {}),
+      containers: [{
+        name: w.name,
+        image: w.image,
+        imagePullPolicy: 'IfNotPresent',
+        ...(w.args ? { args: w.args } : {}),
+        ports: o.ports,
+        ...(w.env.length ? { env: w.env } : {}),
+        ...(w.secrets.envFrom.length ? { envFrom: w.secrets.envFrom } : {}),
+        resources: w.resources,
+        ...(o.probes === false ? {} : { startupProbe: w.probes.startup, readinessProbe: w.probes.readiness, livenessProbe: w.probes.liveness }),
+        ...(w.shutdown.lifecycle ? { lifecycle: w.shutdown.lifecycle } : {}),
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          privileged: false,
+          readOnlyRootFilesystem: true,
+          runAsNonRoot: true,
+          capabilities: { drop: ['ALL'], ...(privilegedPort ? { add: ['NET_BIND_SERVICE'] } : {}) },
+        },
+        volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...w.secrets.volumeMounts],
+      }],
+      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: w.resources.limits['ephemeral-storage'] } }, ...w.secrets.volumes],
+    },
+  };
+}
+
+/**
+ * A Deployment that surges one pod before removing one (maxSurge 1, maxUnavailable 0).
+ * @internal
+ */
+export function deployment(scope: Construct, w: ResolvedWorkload, replicas: number | undefined, minReadySeconds: number, template: ReturnType<typeof podTemplate>): ApiObject {
+  return new ApiObject(scope, 'Deployment', {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: w.name, namespace: w.namespace, labels: w.podLabels },
+    spec: {
+      ...(replicas !== undefined ? { replicas } : {}),
+      revisionHistoryLimit: 10,
+      minReadySeconds,
+      progressDeadlineSeconds: Math.max(600, minReadySeconds + 1),
+      selector: { matchLabels: w.selector },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      template,
+    },
+  });
+}
+
+/** One direction of HPA behaviour, as declared. @internal */
+export interface BehaviorInput {
+  readonly stabilizationWindow: Duration;
+  readonly policies: ReadonlyArray<{ readonly type: 'Pods' | 'Percent'; readonly value: number; readonly period: Duration }>;
+}
+
+/** Fast scale-up: 100 % or 4 pods per 60 s, whichever is more; no stabilisation window. @internal */
+export const DEFAULT_SCALE_UP: BehaviorInput = { stabilizationWindow: Duration.seconds(0), policies: [{ type: 'Percent', value: 100, period: Duration.seconds(60) }, { type: 'Pods', value: 4, period: Duration.seconds(60) }] };
+/** Slow scale-down (every pod removed drops connections): 1 pod per 120 s after 600 s. @internal */
+export const DEFAULT_SCALE_DOWN: BehaviorInput = { stabilizationWindow: Duration.seconds(600), policies: [{ type: 'Pods', value: 1, period: Duration.seconds(120) }] };
+
+/** Checks and renders one direction of HPA behaviour (`selectPolicy: Max`). @internal */
+export function renderBehavior(check: Checker, prop: string, b: BehaviorInput): { stabilizationWindowSeconds: number; selectPolicy: string; policies: Array<{ type: string; value: number; periodSeconds: number }> } {
+  if (b.policies.length === 0) check.fail(`${prop}.policies`, b.policies, 'list at least one policy', 'add e.g. { type: "Pods", value: 1, period: Duration.seconds(60) }');
+  return {
+    stabilizationWindowSeconds: check.seconds(`${prop}.stabilizationWindow`, b.stabilizationWindow, 0, 3600),
+    selectPolicy: 'Max',
+    policies: b.policies.map((p, i) => {
+      if (p.type !== 'Pods' && p.type !== 'Percent') check.fail(`${prop}.policies[${i}].type`, p.type, 'be "Pods" or "Percent"', 'use one of them');
+      return { type: p.type, value: check.positiveInt(`${prop}.policies[${i}].value`, p.value), periodSeconds: check.seconds(`${prop}.policies[${i}].period`, p.period, 1, 1800) };
+    }),
+  };
+}
+
+/** Checks an autoscaling range: `min` at least `floor`, `max` at least `min`. @internal */
+export function checkReplicaRange(check: Checker, prop: string, min: number, max: number, floor: number): void {
+  check.positiveInt(`${prop}.minReplicas`, min, 1000);
+  check.positiveInt(`${prop}.maxReplicas`, max, 1000);
+  if (min < floor) check.fail(`${prop}.minReplicas`, min, `be at least ${floor} (one pod is a single point of failure during rollouts and drains)`, `raise minReplicas to ${floor}, or drop autoscaling and set replicas: 1`);
+  if (max < min) check.fail(`${prop}.maxReplicas`, max, `be at least minReplicas (${min})`, `raise maxReplicas to ${min} or more`);
+}
+
+/**
+ * The PodDisruptionBudget of a workload whose low end is `minReplicas` pods, or none.
+ * Default: maxUnavailable 1 from 2 pods up; refused when it would block drains.
+ * @internal
+ */
+export function disruptionBudget(scope: Construct, check: Checker, w: ResolvedWorkload, given: DisruptionBudget | undefined, minReplicas: number, autoscaled: boolean): ApiObject | undefined {
+  const budget = given ?? (minReplicas >= 2 ? DisruptionBudget.maxUnavailable(1) : DisruptionBudget.none());
+  budget._check(check, 'disruptionBudget');
+  if (budget.kind === 'none') return undefined;
+  if (minReplicas < 2) {
+    check.fail('disruptionBudget', `${budget.kind} ${budget.value}`, 'be DisruptionBudget.none() with a single replica (any budget either blocks node drains or protects nothing)', 'remove disruptionBudget or run at least 2 replicas');
+  }
+  if (budget._allowedDisruptions(minReplicas) < 1) {
+    check.fail(`disruptionBudget.${budget.kind}`, budget.value, `allow at least one disruption at ${autoscaled ? 'the autoscaling minimum' : 'the replica count'} (${minReplicas} pods); otherwise node drains and cluster upgrades hang`,
+      budget.kind === 'minAvailable' ? `use DisruptionBudget.minAvailable(${minReplicas - 1}) or DisruptionBudget.maxUnavailable(1)` : 'use DisruptionBudget.maxUnavailable(1)');
+  }
+  return new ApiObject(scope, 'DisruptionBudget', {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: w.name, namespace: w.namespace, labels: w.podLabels },
+    spec: { [budget.kind]: budget.value, selector: { matchLabels: w.selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+  });
+}
+
+/** Props given where an object of the library cannot carry a UDP port range. @internal */
+const RANGE_KEYS = ['portRange', 'endPort', 'portRangeStart', 'portRangeEnd'];
+
+/**
+ * Refuses a UDP port range on anything that renders a Service: a Service port is one port
+ * (kubernetes/enhancements#6220), so a range would need one Service port per number.
+ * Catches JavaScript callers and casts (`{ port: '50000-60000' }`, `portRange`, `endPort`).
+ * @internal
+ */
+export function refuseServicePortRange(check: Checker, prop: string, endpoint: unknown): void {
+  if (endpoint === null || typeof endpoint !== 'object') return;
+  const e = endpoint as Record<string, unknown>;
+  const key = RANGE_KEYS.find((k) => e[k] !== undefined);
+  const ranged = typeof e.port === 'string' && /^\d+\s*[-:]\s*\d+$/.test(e.port);
+  if (!key && !ranged) return;
+  check.fail(key ? `${prop}.${key}` : `${prop}.port`, key ? e[key] : e.port,
+    'be a single port: a Service cannot expose a port range (kubernetes/enhancements#6220), and one Service port per number would be thousands of ports on a cloud load balancer',
+    'use MediaServer (hostNetwork) for a UDP port range such as 50000-60000, or make the app multiplex its media on one UDP port');
+}
+
+/**
+ * Renders a workload's public routes through its controller (default ingress-nginx) and checks
+ * the annotations, TLS secret and the timeout budget of the declared hops.
+ * @param portOf the Service port name a route goes to (fails for a port the Service lacks)
+ * @internal
+ */
+export function renderRoutes(scope: Construct, check: Checker, subject: string, w: Pick<ResolvedWorkload, 'name' | 'namespace' | 'podLabels'>, r: RoutesOptions,
+  servicePorts: Record<string, number>, portOf: (route: Route, prop: string) => string): { controller: IngressController; groups: RenderedRouteGroup[] } {
+  const controller = r.controller ?? IngressController.nginx();
+  const annotations = check.annotationKeys('routes.annotations', r.annotations);
+  checkNginxAnnotations(check, 'routes.annotations', annotations, false);
+  const tls: TlsEntry[] = r.tlsSecretName ? [{ hosts: [...r.hosts], secretName: check.objectName('routes.tlsSecretName', r.tlsSecretName) }] : [];
+  const groups = controller._render(new Construct(scope, 'Routes'), check, { routes: 'routes.routes', hosts: 'routes.hosts', controller: 'routes.controller', name: 'name' }, {
+    name: w.name,
+    namespace: w.namespace,
+    labels: w.podLabels,
+    hosts: r.hosts,
+    tls,
+    routes: r.routes,
+    annotations,
+    groupName: serviceGroupName(w.name),
+    backend: {
+      serviceName: w.name,
+      portOf: (route, prop) => {
+        const port = portOf(route, prop);
+        if (servicePorts[port] === undefined) check.fail(prop, port, `name a port of the Service (${Object.keys(servicePorts).join(', ')})`, `use ${Object.keys(servicePorts).map((n) => `"${n}"`).join(' or ')}`);
+        return { name: port };
+      },
+      servicePorts,
+    },
+  });
+  if (r.hops) checkTimeoutBudget(scope, subject, r.routes, r.hops, { routesProp: 'routes.routes', hopsProp: 'routes.hops' });
+  return { controller, groups };
+}
