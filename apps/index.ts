@@ -1,6 +1,7 @@
 import { AppSpec, withTopology } from '../lib';
 import { gitops } from './gitops';
 import { homelabTraefik } from './homelab-traefik';
+import { kortixApi } from './kortix-api';
 import { mentraCloud } from './mentra-cloud';
 import { nexusRuntime } from './nexus-runtime';
 
@@ -9,4 +10,4 @@ import { nexusRuntime } from './nexus-runtime';
  * `dist/<app>/TOPOLOGY.md` (a mermaid diagram drawn from its construct tree); `gitops` writes the
  * Argo CD Applications that sync them.
  */
-export const APPS: AppSpec[] = [...[mentraCloud, nexusRuntime, homelabTraefik].map((app) => withTopology(app)), gitops];
+export const APPS: AppSpec[] = [...[mentraCloud, nexusRuntime, homelabTraefik, kortixApi].map((app) => withTopology(app)), gitops];
