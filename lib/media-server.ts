@@ -272,7 +272,7 @@ export class MediaServer extends Construct {
     });
     this.routeGroups = [];
     if (props.routes) {
-      const rendered = renderRoutes(this, check, 'MediaServer', w, props.routes, { http: signalling }, (route) => route.port ?? 'http');
+      const rendered = renderRoutes(this, check, 'MediaServer', w, props.routes, { http: signalling }, (route) => route.port ?? 'http', 'use "http" or omit `port`');
       this.controller = rendered.controller;
       this.routeGroups = rendered.groups;
     }

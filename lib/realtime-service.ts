@@ -2,7 +2,11 @@ import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PolicyRule, Peer, WorkloadNetworkPolicy, dnsEgress } from './network-policy';
 import { Checker } from './private/checks';
-import { IngressController, RenderedRouteGroup, Route, RouteProtocol, TlsEntry, checkNginxAnnotations, serviceGroupName } from './routing';
+import {
+  ContainerPort, ResolvedWorkload, checkReplicaRange, deployment, disruptionBudget, horizontalAutoscaler, podTemplate, refuseServicePortRange,
+  renderRoutes, resourceMetrics, spreadConstraints,
+} from './private/pod-spec';
+import { IngressController, RenderedRouteGroup, Route, RouteProtocol } from './routing';
 import { SecretMount, resolveSecretMounts } from './secrets';
 import { Hop, checkTimeoutBudget } from './timeout-budget';
 import { LoadBalancerPreset, UdpLoadBalancer, UdpRouting } from './udp-load-balancer';
@@ -228,7 +232,7 @@ export class RealtimeService extends Construct {
     // ---- endpoints ----
     const httpPort = check.portNumber('http.port', props.http.port);
     const httpServicePort = check.portNumber('http.servicePort', props.http.servicePort ?? 80);
-    const containerPorts: Array<{ name: string; containerPort: number; protocol: string }> = [{ name: 'http', containerPort: httpPort, protocol: 'TCP' }];
+    const containerPorts: ContainerPort[] = [{ name: 'http', containerPort: httpPort, protocol: 'TCP' }];
     const servicePorts: Array<{ name: string; port: number; targetPort: string; protocol: string }> = [{ name: 'http', port: httpServicePort, targetPort: 'http', protocol: 'TCP' }];
     if (props.websocket) {
       const wsPort = check.portNumber('websocket.port', props.websocket.port);
@@ -247,15 +251,11 @@ export class RealtimeService extends Construct {
     const udpRouting = props.udp?.routing ?? (props.udp && !as && (props.replicas ?? 2) === 1 ? UdpRouting.singleReplica() : undefined);
     const defaultReplicas = udpRouting?.strategy === 'single-replica' ? 1 : 2;
     const replicas = as ? undefined : check.positiveInt('replicas', props.replicas ?? defaultReplicas, 1000);
-    if (as) {
-      check.positiveInt('autoscaling.minReplicas', as.minReplicas, 1000);
-      check.positiveInt('autoscaling.maxReplicas', as.maxReplicas, 1000);
-      if (as.minReplicas < 2) check.fail('autoscaling.minReplicas', as.minReplicas, 'be at least 2 (one pod is a single point of failure during rollouts and drains)', 'raise minReplicas to 2, or drop autoscaling and set replicas: 1');
-      if (as.maxReplicas < as.minReplicas) check.fail('autoscaling.maxReplicas', as.maxReplicas, `be at least minReplicas (${as.minReplicas})`, `raise maxReplicas to ${as.minReplicas} or more`);
-    }
+    if (as) checkReplicaRange(check, 'autoscaling', as.minReplicas, as.maxReplicas, 2);
     this.minReplicas = as ? as.minReplicas : replicas!;
     const maxReplicas = as ? as.maxReplicas : replicas!;
     if (props.udp) {
+      refuseServicePortRange(check, 'udp', props.udp);
       if (!udpRouting && maxReplicas > 1) {
         check.fail('udp.routing', undefined, `be chosen when more than one replica can run (up to ${maxReplicas}): the ingress controller and the UDP load balancer pick pods independently, so a user's WebSocket and UDP flow can land on different pods`,
           'set udp.routing to UdpRouting.clientIpAffinity() or UdpRouting.appRouted(), or run one replica with UdpRouting.singleReplica()');
@@ -277,71 +277,11 @@ export class RealtimeService extends Construct {
     const env = checkEnv(check, props.env);
     const secrets = resolveSecretMounts(check, 'secrets', namespace, props.secrets, ['/tmp']);
     const uid = check.positiveInt('runAsUser', props.runAsUser ?? 10001, 2147483647);
-    const privilegedPort = containerPorts.some((p) => p.containerPort < 1024);
     const minReadySeconds = check.seconds('minReady', props.minReady ?? Duration.seconds(10), 0, 3600);
 
-    const spread = props.spread ?? true;
-    const topologySpreadConstraints = spread ? ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
-      maxSkew: 1,
-      topologyKey,
-      whenUnsatisfiable: 'ScheduleAnyway',
-      labelSelector: { matchLabels: { ...selector } },
-      matchLabelKeys: ['pod-template-hash'],
-    })) : undefined;
-
-    this.deployment = new ApiObject(this, 'Deployment', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name, namespace, labels: podLabels },
-      spec: {
-        ...(replicas !== undefined ? { replicas } : {}),
-        revisionHistoryLimit: 10,
-        minReadySeconds,
-        progressDeadlineSeconds: Math.max(600, minReadySeconds + 1),
-        selector: { matchLabels: selector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-        template: {
-          metadata: { labels: podLabels },
-          spec: {
-            ...(secrets.serviceAccountName ? { serviceAccountName: secrets.serviceAccountName } : {}),
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            terminationGracePeriodSeconds: shutdown.graceSeconds,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: uid,
-              runAsGroup: uid,
-              fsGroup: uid,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
-            ...(topologySpreadConstraints ? { topologySpreadConstraints } : {}),
-            containers: [{
-              name,
-              image,
-              imagePullPolicy: 'IfNotPresent',
-              ...(props.args ? { args: [...props.args] } : {}),
-              ports: containerPorts,
-              ...(env.length ? { env } : {}),
-              ...(secrets.envFrom.length ? { envFrom: secrets.envFrom } : {}),
-              resources,
-              startupProbe: probes.startup,
-              readinessProbe: probes.readiness,
-              livenessProbe: probes.liveness,
-              ...(shutdown.lifecycle ? { lifecycle: shutdown.lifecycle } : {}),
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                privileged: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                capabilities: { drop: ['ALL'], ...(privilegedPort ? { add: ['NET_BIND_SERVICE'] } : {}) },
-              },
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...secrets.volumeMounts],
-            }],
-            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: resources.limits['ephemeral-storage'] } }, ...secrets.volumes],
-          },
-        },
-      },
-    });
+    const workload: ResolvedWorkload = { name, namespace, image, selector, podLabels, probes, resources, shutdown, env, secrets, uid, args: props.args ? [...props.args] : undefined };
+    const template = podTemplate(workload, { ports: containerPorts, spread: (props.spread ?? true) ? spreadConstraints(selector) : undefined });
+    this.deployment = deployment(this, workload, replicas, minReadySeconds, template);
 
     // ---- Service for HTTP/WS ----
     const serviceType = props.serviceType ?? HttpServiceType.CLUSTER_IP;
@@ -368,86 +308,23 @@ export class RealtimeService extends Construct {
     // ---- routes ----
     this.routeGroups = [];
     if (props.routes) {
-      const controller = (this.controller = props.routes.controller ?? IngressController.nginx());
-      const annotations = check.annotationKeys('routes.annotations', props.routes.annotations);
-      checkNginxAnnotations(check, 'routes.annotations', annotations, false);
-      const tls: TlsEntry[] = props.routes.tlsSecretName ? [{ hosts: [...props.routes.hosts], secretName: check.objectName('routes.tlsSecretName', props.routes.tlsSecretName) }] : [];
-      const portNames = servicePorts.map((p) => p.name);
-      const routesScope = new Construct(this, 'Routes');
-      this.routeGroups = controller._render(routesScope, check, { routes: 'routes.routes', hosts: 'routes.hosts', controller: 'routes.controller', name: 'name' }, {
-        name,
-        namespace,
-        labels: podLabels,
-        hosts: props.routes.hosts,
-        tls,
-        routes: props.routes.routes,
-        annotations,
-        groupName: serviceGroupName(name),
-        backend: {
-          serviceName: name,
-          portOf: (route, prop) => {
-            const port = route.port ?? (route.protocol === RouteProtocol.WEBSOCKET && props.websocket ? 'websocket' : 'http');
-            if (!portNames.includes(port)) check.fail(prop, port, `name a port of the Service (${portNames.join(', ')})`, 'use "http" or "websocket"');
-            return { name: port };
-          },
-          servicePorts: Object.fromEntries(servicePorts.map((p) => [p.name, p.port])),
-        },
-      });
+      const rendered = renderRoutes(this, check, 'RealtimeService', workload, props.routes, Object.fromEntries(servicePorts.map((p) => [p.name, p.port])),
+        (route) => route.port ?? (route.protocol === RouteProtocol.WEBSOCKET && props.websocket ? 'websocket' : 'http'), 'use "http" or "websocket"');
+      this.controller = rendered.controller;
+      this.routeGroups = rendered.groups;
     }
     this.ingresses = this.routeGroups.map((g) => g.resource);
-    if (props.routes?.hops) checkTimeoutBudget(this, 'RealtimeService', props.routes.routes, props.routes.hops, { routesProp: 'routes.routes', hopsProp: 'routes.hops' });
 
     // ---- HPA ----
     if (as) {
-      const metrics = [['cpu', as.cpuUtilization ?? 70], ['memory', as.memoryUtilization]]
-        .filter(([, v]) => v !== undefined)
-        .map(([res, v]) => ({ type: 'Resource', resource: { name: res, target: { type: 'Utilization', averageUtilization: check.positiveInt(`autoscaling.${res}Utilization`, v as number, 1000) } } }));
-      const behavior = (dir: 'scaleUp' | 'scaleDown', b: ScalingBehavior) => {
-        if (b.policies.length === 0) check.fail(`autoscaling.${dir}.policies`, b.policies, 'list at least one policy', 'add e.g. { type: "Pods", value: 1, period: Duration.seconds(60) }');
-        return {
-          stabilizationWindowSeconds: check.seconds(`autoscaling.${dir}.stabilizationWindow`, b.stabilizationWindow, 0, 3600),
-          selectPolicy: 'Max',
-          policies: b.policies.map((p, i) => {
-            if (p.type !== 'Pods' && p.type !== 'Percent') check.fail(`autoscaling.${dir}.policies[${i}].type`, p.type, 'be "Pods" or "Percent"', 'use one of them');
-            return { type: p.type, value: check.positiveInt(`autoscaling.${dir}.policies[${i}].value`, p.value), periodSeconds: check.seconds(`autoscaling.${dir}.policies[${i}].period`, p.period, 1, 1800) };
-          }),
-        };
-      };
-      this.autoscaler = new ApiObject(this, 'Autoscaler', {
-        apiVersion: 'autoscaling/v2',
-        kind: 'HorizontalPodAutoscaler',
-        metadata: { name, namespace, labels: podLabels },
-        spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-          minReplicas: as.minReplicas,
-          maxReplicas: as.maxReplicas,
-          metrics,
-          behavior: {
-            scaleUp: behavior('scaleUp', as.scaleUp ?? { stabilizationWindow: Duration.seconds(0), policies: [{ type: 'Percent', value: 100, period: Duration.seconds(60) }, { type: 'Pods', value: 4, period: Duration.seconds(60) }] }),
-            scaleDown: behavior('scaleDown', as.scaleDown ?? { stabilizationWindow: Duration.seconds(600), policies: [{ type: 'Pods', value: 1, period: Duration.seconds(120) }] }),
-          },
-        },
+      this.autoscaler = horizontalAutoscaler(this, check, workload, 'autoscaling', {
+        minReplicas: as.minReplicas, maxReplicas: as.maxReplicas, scaleUp: as.scaleUp, scaleDown: as.scaleDown,
+        metrics: resourceMetrics(check, 'autoscaling', as.cpuUtilization, as.memoryUtilization),
       });
     }
 
     // ---- PDB ----
-    const budget = props.disruptionBudget ?? (this.minReplicas >= 2 ? DisruptionBudget.maxUnavailable(1) : DisruptionBudget.none());
-    budget._check(check, 'disruptionBudget');
-    if (budget.kind !== 'none') {
-      if (this.minReplicas < 2) {
-        check.fail('disruptionBudget', `${budget.kind} ${budget.value}`, 'be DisruptionBudget.none() with a single replica (any budget either blocks node drains or protects nothing)', 'remove disruptionBudget or run at least 2 replicas');
-      }
-      if (budget._allowedDisruptions(this.minReplicas) < 1) {
-        check.fail(`disruptionBudget.${budget.kind}`, budget.value, `allow at least one disruption at ${as ? 'the HPA minimum' : 'the replica count'} (${this.minReplicas} pods); otherwise node drains and cluster upgrades hang`,
-          budget.kind === 'minAvailable' ? `use DisruptionBudget.minAvailable(${this.minReplicas - 1}) or DisruptionBudget.maxUnavailable(1)` : 'use DisruptionBudget.maxUnavailable(1)');
-      }
-      this.disruptionBudget = new ApiObject(this, 'DisruptionBudget', {
-        apiVersion: 'policy/v1',
-        kind: 'PodDisruptionBudget',
-        metadata: { name, namespace, labels: podLabels },
-        spec: { [budget.kind]: budget.value, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
-      });
-    }
+    this.disruptionBudget = disruptionBudget(this, check, workload, props.disruptionBudget, this.minReplicas, !!as);
 
     // ---- NetworkPolicy ----
     if (props.networkPolicy !== false) {

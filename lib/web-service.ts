@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { PolicyRule, Peer, WorkloadNetworkPolicy, dnsEgress } from './network-policy';
 import { Checker } from './private/checks';
 import {
-  ContainerPort, DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, ResolvedWorkload, WorkloadProps,
-  checkReplicaRange, deployment, disruptionBudget, podTemplate, refuseServicePortRange, renderBehavior, renderRoutes, resolveWorkload, spreadConstraints,
+  ContainerPort, ResolvedWorkload, WorkloadProps, checkReplicaRange, deployment, disruptionBudget, horizontalAutoscaler,
+  podTemplate, refuseServicePortRange, renderRoutes, resolveWorkload, resourceMetrics, spreadConstraints,
 } from './private/pod-spec';
 import { AutoscalingOptions, HttpEndpoint, HttpServiceType, NetworkPolicyOptions, RoutesOptions } from './realtime-service';
 import { IngressController, RenderedRouteGroup, RouteProtocol } from './routing';
@@ -109,29 +109,15 @@ export class WebService extends Construct {
           check.fail(`routes.routes[${i}]`, route.path, 'be an HTTP route: a WebService drains in 30 s and its routes keep HTTP timeouts, which cut long-lived WebSockets', 'use Route.http(...), or serve WebSockets from a RealtimeService');
         }
       });
-      const rendered = renderRoutes(this, check, 'WebService', w, r, { http: servicePort }, (route) => route.port ?? 'http');
+      const rendered = renderRoutes(this, check, 'WebService', w, r, { http: servicePort }, (route) => route.port ?? 'http', 'use "http" or omit `port`');
       this.controller = rendered.controller;
       this.routeGroups = rendered.groups;
     }
 
     if (as) {
-      const metrics = ([['cpu', as.cpuUtilization ?? 70], ['memory', as.memoryUtilization]] as Array<[string, number | undefined]>)
-        .filter(([, v]) => v !== undefined)
-        .map(([res, v]) => ({ type: 'Resource', resource: { name: res, target: { type: 'Utilization', averageUtilization: check.positiveInt(`autoscaling.${res}Utilization`, v!, 1000) } } }));
-      this.autoscaler = new ApiObject(this, 'Autoscaler', {
-        apiVersion: 'autoscaling/v2',
-        kind: 'HorizontalPodAutoscaler',
-        metadata: { name: w.name, namespace: w.namespace, labels: w.podLabels },
-        spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: w.name },
-          minReplicas: as.minReplicas,
-          maxReplicas: as.maxReplicas,
-          metrics,
-          behavior: {
-            scaleUp: renderBehavior(check, 'autoscaling.scaleUp', as.scaleUp ?? DEFAULT_SCALE_UP),
-            scaleDown: renderBehavior(check, 'autoscaling.scaleDown', as.scaleDown ?? DEFAULT_SCALE_DOWN),
-          },
-        },
+      this.autoscaler = horizontalAutoscaler(this, check, w, 'autoscaling', {
+        minReplicas: as.minReplicas, maxReplicas: as.maxReplicas, scaleUp: as.scaleUp, scaleDown: as.scaleDown,
+        metrics: resourceMetrics(check, 'autoscaling', as.cpuUtilization, as.memoryUtilization),
       });
     }
 

@@ -5,8 +5,8 @@ import { PolicyRule, Peer, WorkloadNetworkPolicy, dnsEgress } from './network-po
 import { Checker } from './private/checks';
 import { isLabelValue, isQualifiedName, parseQuantity } from './private/k8s-names';
 import {
-  BehaviorInput, ContainerPort, DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, WorkloadProps,
-  checkReplicaRange, deployment, disruptionBudget, podTemplate, renderBehavior, resolveWorkload, spreadConstraints,
+  ContainerPort, DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, WorkloadProps, checkReplicaRange, deployment, disruptionBudget,
+  horizontalAutoscaler, podTemplate, renderBehavior, resolveWorkload, spreadConstraints,
 } from './private/pod-spec';
 import { ScalingBehavior } from './realtime-service';
 import { DisruptionBudget, PreStopHook } from './workload';
@@ -195,13 +195,11 @@ export class WorkerPool extends Construct {
       podTemplate(w, { ports, spread: props.spread === false ? undefined : spreadConstraints(w.selector) }));
 
     if (autoscaled) {
-      const behavior = {
-        scaleUp: renderBehavior(check, 'scaling.scaleUp', (s.range.scaleUp ?? DEFAULT_SCALE_UP) as BehaviorInput),
-        scaleDown: renderBehavior(check, 'scaling.scaleDown', (s.range.scaleDown ?? DEFAULT_SCALE_DOWN) as BehaviorInput),
-      };
-      const target = { apiVersion: 'apps/v1', kind: 'Deployment', name: w.name };
-      const metadata = { name: w.name, namespace: w.namespace, labels: w.podLabels };
       if (s.kind === 'keda') {
+        const behavior = {
+          scaleUp: renderBehavior(check, 'scaling.scaleUp', s.range.scaleUp ?? DEFAULT_SCALE_UP),
+          scaleDown: renderBehavior(check, 'scaling.scaleDown', s.range.scaleDown ?? DEFAULT_SCALE_DOWN),
+        };
         const k = s._options.keda!;
         if (k.triggers.length === 0) check.fail('scaling.triggers', k.triggers, 'list at least one trigger', 'add e.g. { type: "prometheus", metadata: { serverAddress, query, threshold } }');
         k.triggers.forEach((t, i) => {
@@ -209,9 +207,9 @@ export class WorkerPool extends Construct {
           for (const [key, v] of Object.entries(t.metadata)) if (typeof v !== 'string') check.fail(`scaling.triggers[${i}].metadata["${key}"]`, v, 'be a string (KEDA trigger metadata is a string map)', `quote the value: "${String(v)}"`);
         });
         this.autoscaler = new ScaledObject(this, 'Autoscaler', {
-          metadata,
+          metadata: { name: w.name, namespace: w.namespace, labels: w.podLabels },
           spec: {
-            scaleTargetRef: target,
+            scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: w.name },
             minReplicaCount: minReplicas,
             maxReplicaCount: maxReplicas,
             pollingInterval: check.seconds('scaling.pollingInterval', k.pollingInterval ?? Duration.seconds(30), 1, 3600),
@@ -226,12 +224,7 @@ export class WorkerPool extends Construct {
           },
         });
       } else {
-        this.autoscaler = new ApiObject(this, 'Autoscaler', {
-          apiVersion: 'autoscaling/v2',
-          kind: 'HorizontalPodAutoscaler',
-          metadata,
-          spec: { scaleTargetRef: target, minReplicas, maxReplicas, metrics: [metricOf(check, s)], behavior },
-        });
+        this.autoscaler = horizontalAutoscaler(this, check, w, 'scaling', { minReplicas, maxReplicas, metrics: [metricOf(check, s)], scaleUp: s.range.scaleUp, scaleDown: s.range.scaleDown });
       }
     }
 

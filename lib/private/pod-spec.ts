@@ -261,7 +261,7 @@ export function disruptionBudget(scope: Construct, check: Checker, w: ResolvedWo
     check.fail('disruptionBudget', `${budget.kind} ${budget.value}`, 'be DisruptionBudget.none() with a single replica (any budget either blocks node drains or protects nothing)', 'remove disruptionBudget or run at least 2 replicas');
   }
   if (budget._allowedDisruptions(minReplicas) < 1) {
-    check.fail(`disruptionBudget.${budget.kind}`, budget.value, `allow at least one disruption at ${autoscaled ? 'the autoscaling minimum' : 'the replica count'} (${minReplicas} pods); otherwise node drains and cluster upgrades hang`,
+    check.fail(`disruptionBudget.${budget.kind}`, budget.value, `allow at least one disruption at ${autoscaled ? 'the HPA minimum' : 'the replica count'} (${minReplicas} pods); otherwise node drains and cluster upgrades hang`,
       budget.kind === 'minAvailable' ? `use DisruptionBudget.minAvailable(${minReplicas - 1}) or DisruptionBudget.maxUnavailable(1)` : 'use DisruptionBudget.maxUnavailable(1)');
   }
   return new ApiObject(scope, 'DisruptionBudget', {
@@ -295,11 +295,12 @@ export function refuseServicePortRange(check: Checker, prop: string, endpoint: u
 /**
  * Renders a workload's public routes through its controller (default ingress-nginx) and checks
  * the annotations, TLS secret and the timeout budget of the declared hops.
- * @param portOf the Service port name a route goes to (fails for a port the Service lacks)
+ * @param portOf the Service port name a route goes to
+ * @param portFix the fix when a route names a port the Service lacks
  * @internal
  */
 export function renderRoutes(scope: Construct, check: Checker, subject: string, w: Pick<ResolvedWorkload, 'name' | 'namespace' | 'podLabels'>, r: RoutesOptions,
-  servicePorts: Record<string, number>, portOf: (route: Route, prop: string) => string): { controller: IngressController; groups: RenderedRouteGroup[] } {
+  servicePorts: Record<string, number>, portOf: (route: Route) => string, portFix: string): { controller: IngressController; groups: RenderedRouteGroup[] } {
   const controller = r.controller ?? IngressController.nginx();
   const annotations = check.annotationKeys('routes.annotations', r.annotations);
   checkNginxAnnotations(check, 'routes.annotations', annotations, false);
@@ -316,8 +317,8 @@ export function renderRoutes(scope: Construct, check: Checker, subject: string, 
     backend: {
       serviceName: w.name,
       portOf: (route, prop) => {
-        const port = portOf(route, prop);
-        if (servicePorts[port] === undefined) check.fail(prop, port, `name a port of the Service (${Object.keys(servicePorts).join(', ')})`, `use ${Object.keys(servicePorts).map((n) => `"${n}"`).join(' or ')}`);
+        const port = portOf(route);
+        if (servicePorts[port] === undefined) check.fail(prop, port, `name a port of the Service (${Object.keys(servicePorts).join(', ')})`, portFix);
         return { name: port };
       },
       servicePorts,
@@ -325,4 +326,31 @@ export function renderRoutes(scope: Construct, check: Checker, subject: string, 
   });
   if (r.hops) checkTimeoutBudget(scope, subject, r.routes, r.hops, { routesProp: 'routes.routes', hopsProp: 'routes.hops' });
   return { controller, groups };
+}
+
+/** CPU/memory utilisation targets of an HPA (`type: Resource`); CPU 70 % by default. @internal */
+export function resourceMetrics(check: Checker, prop: string, cpu: number | undefined, memory: number | undefined): Array<Record<string, unknown>> {
+  return ([['cpu', cpu ?? 70], ['memory', memory]] as Array<[string, number | undefined]>)
+    .filter(([, v]) => v !== undefined)
+    .map(([res, v]) => ({ type: 'Resource', resource: { name: res, target: { type: 'Utilization', averageUtilization: check.positiveInt(`${prop}.${res}Utilization`, v!, 1000) } } }));
+}
+
+/** An autoscaling/v2 HorizontalPodAutoscaler of the workload's Deployment, with explicit behaviour. @internal */
+export function horizontalAutoscaler(scope: Construct, check: Checker, w: Pick<ResolvedWorkload, 'name' | 'namespace' | 'podLabels'>, prop: string,
+  a: { minReplicas: number; maxReplicas: number; metrics: Array<Record<string, unknown>>; scaleUp?: BehaviorInput; scaleDown?: BehaviorInput }): ApiObject {
+  return new ApiObject(scope, 'Autoscaler', {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: w.name, namespace: w.namespace, labels: w.podLabels },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: w.name },
+      minReplicas: a.minReplicas,
+      maxReplicas: a.maxReplicas,
+      metrics: a.metrics,
+      behavior: {
+        scaleUp: renderBehavior(check, `${prop}.scaleUp`, a.scaleUp ?? DEFAULT_SCALE_UP),
+        scaleDown: renderBehavior(check, `${prop}.scaleDown`, a.scaleDown ?? DEFAULT_SCALE_DOWN),
+      },
+    },
+  });
 }
