@@ -11,8 +11,9 @@ import * as os from 'os';
 import * as path from 'path';
 import * as swc from '@swc/core';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { APPS } from '../apps';
-import { GENERATED_MARKER, fileName, toYaml } from '../lib';
+// apps/ and lib/ are loaded lazily (see loadOurs): other sessions edit them while the bench runs.
+type Apps = typeof import('../apps');
+type Lib = typeof import('../lib');
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(ROOT, 'bench', 'results');
@@ -51,6 +52,8 @@ interface Measurement {
   /** user + sys CPU seconds of the child and its waited-for descendants (less sensitive to other load than wall time). */
   cpuS: Stats;
   rssMB: Stats;
+  /** Set when the command failed (after retries): its numbers are missing. */
+  error?: string;
   /** Busy fraction of the CPUs (other processes) just before each run. */
   busyBefore?: Stats;
   /** The last stdout line of each measured run, when it is JSON (the scaling children print one). */
@@ -60,6 +63,7 @@ interface Measurement {
 }
 
 function stats(values: number[]): Stats {
+  if (values.length === 0) return { median: NaN, min: NaN, max: NaN, values };
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
   const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
@@ -79,6 +83,7 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 interface Run { ms: number; rssKB: number; cpuS: number; stdout: string; stderr: string; status: number | null }
 
 let tmp = '';
+let appNames: string[] = [];
 
 function runOnce(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; allowFail?: boolean } = {}): Run {
   const rssFile = path.join(tmp, 'rss.txt');
@@ -177,7 +182,7 @@ interface Spec {
 function measureGroup(specs: Spec[], o: { runs?: number; warmup?: number } = {}): Measurement[] {
   const warmup = o.warmup ?? 1;
   const runs = o.runs ?? RUNS;
-  const acc = specs.map((sp) => ({ sp, walls: [] as number[], cpus: [] as number[], rss: [] as number[], busy: [] as number[], child: [] as Array<Record<string, number>> }));
+  const acc = specs.map((sp) => ({ sp, walls: [] as number[], cpus: [] as number[], rss: [] as number[], busy: [] as number[], child: [] as Array<Record<string, number>>, error: undefined as string | undefined }));
   for (const { sp } of acc) {
     const cwd = sp.cwd ?? ROOT;
     log(`[bench] ${sp.key}: ${path.relative(ROOT, cwd) || '.'}$ ${[sp.cmd, ...sp.args].map((x) => (x.startsWith(ROOT) ? path.relative(cwd, x) || '.' : x)).join(' ')}`);
@@ -185,9 +190,26 @@ function measureGroup(specs: Spec[], o: { runs?: number; warmup?: number } = {})
   log(`[bench] ${warmup} warm-up + ${runs} measured round(s), round-robin`);
   for (let i = 0; i < warmup + runs; i++) {
     for (const a of acc) {
-      a.sp.before?.();
-      const busy = i < warmup ? 0 : waitQuiet();
-      const r = runOnce(a.sp.cmd, a.sp.args, a.sp);
+      if (a.error) continue;
+      let busy = 0;
+      let r: Run | undefined;
+      // The working tree is shared with other sessions: a run can fail while a file is half-edited.
+      for (let attempt = 1; !r; attempt++) {
+        a.sp.before?.();
+        busy = i < warmup ? 0 : waitQuiet();
+        try {
+          r = runOnce(a.sp.cmd, a.sp.args, a.sp);
+        } catch (e) {
+          const msg = (e as Error).message.split('\n').filter((l) => l.trim() && !/^\s+at /.test(l)).slice(0, 6).join(' | ');
+          log(`[bench]   ${a.sp.key}: attempt ${attempt} failed: ${msg}`);
+          if (attempt >= 3) {
+            a.error = msg;
+            break;
+          }
+          sleepMs(15000);
+        }
+      }
+      if (!r) continue;
       if (i < warmup) continue;
       a.busy.push(busy);
       a.walls.push(r.ms / 1000);
@@ -200,7 +222,7 @@ function measureGroup(specs: Spec[], o: { runs?: number; warmup?: number } = {})
   }
   return acc.map((a) => ({
     key: a.sp.key, label: a.sp.label, command: [a.sp.cmd, ...a.sp.args].join(' '), warmup, runs,
-    wallS: stats(a.walls), cpuS: stats(a.cpus), rssMB: stats(a.rss), busyBefore: stats(a.busy), child: a.child, note: a.sp.note,
+    wallS: stats(a.walls), cpuS: stats(a.cpus), rssMB: stats(a.rss), busyBefore: stats(a.busy), child: a.child, note: a.error ? `FAILED: ${a.error}` : a.sp.note, error: a.error,
   }));
 }
 
@@ -248,7 +270,13 @@ function compileOurs(outRoot: string): number {
 
 interface DumpedObject { file: string; header: string; json: Record<string, unknown> }
 
+function loadOurs(): { APPS: Apps['APPS']; lib: Lib } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return { APPS: (require('../apps') as Apps).APPS, lib: require('../lib') as Lib };
+}
+
 function fleetObjects(): DumpedObject[] {
+  const { APPS, lib: { GENERATED_MARKER, fileName } } = loadOurs();
   const out: DumpedObject[] = [];
   for (const spec of APPS) {
     const app = new App({ outdir: path.join(tmp, 'unused') });
@@ -369,12 +397,23 @@ function main(): void {
     const dOut = path.join(tmp, 'd');
     const ajsOut = path.join(tmp, 'a-js');
     // (d) serializes the objects of the fleet as our synthesizer builds them (dumped once, here).
-    const objects = fleetObjects();
+    let objects: DumpedObject[] = [];
+    let ours: ReturnType<typeof loadOurs> | undefined;
+    for (let attempt = 1; attempt <= 3 && !ours; attempt++) {
+      try {
+        objects = fleetObjects();
+        ours = loadOurs();
+      } catch (e) {
+        log(`[bench] loading apps/ in-process failed (attempt ${attempt}): ${(e as Error).message.split('\n')[0]}`);
+        if (attempt < 3) sleepMs(15000);
+      }
+    }
+    appNames = ours ? ours.APPS.map((x) => x.name) : ['(apps/ failed to load)'];
     const dump = path.join(tmp, 'objects.json');
     fs.writeFileSync(dump, JSON.stringify(objects));
     const script = path.join(tmp, 'yaml-floor.js');
     fs.writeFileSync(script, yamlFloorScript());
-    const fleet = measureGroup([
+    const fleetSpecs: Spec[] = [
       { key: 'node0', label: 'floor: `node -e 0`', cmd: node, args: ['-e', '0'] },
       { key: 'a', label: '(a) ours, all apps: node -r ./tools/register.js apps/main.ts', cmd: node, args: ['-r', register, 'apps/main.ts', '--outdir', aOut], before: fresh(aOut) },
       { key: 'reg0', label: 'runner floor: `node -r ./tools/register.js -e 0` (ts-node + swc, loads typescript)', cmd: node, args: ['-r', register, '-e', '0'] },
@@ -382,20 +421,22 @@ function main(): void {
       { key: 'a1', label: '(a1) ours, S1 only (--app mentra-cloud)', cmd: node, args: ['-r', register, 'apps/main.ts', '--outdir', a1Out, '--app', 'mentra-cloud'], before: fresh(a1Out) },
       { key: 'b', label: '(b) plain cdk8s-plus-28 S1: npx cdk8s synth (app: npx ts-node main.ts, type-checking)', cmd: 'npx', args: ['cdk8s', 'synth', '--output', bOut], cwd: BASELINE, before: fresh(bOut) },
       { key: 'c', label: '(c) same baseline precompiled with tsc: node build/main.js', cmd: node, args: [path.join(build, 'main.js')], cwd: BASELINE, env: childEnv({ CDK8S_OUTDIR: cOut }), before: fresh(cOut) },
-      { key: 'd', label: '(d) YAML floor, process: node (load yaml, serialize pre-dumped JSON, write files)', cmd: node, args: [script, dump, dOut], before: fresh(dOut) },
-    ]);
+    ];
+    if (ours) fleetSpecs.push({ key: 'd', label: '(d) YAML floor, process: node (load yaml, serialize pre-dumped JSON, write files)', cmd: node, args: [script, dump, dOut], before: fresh(dOut) });
+    const fleet = measureGroup(fleetSpecs);
     const objectCounts: Record<string, number> = { ajs: yamlFiles(ajsOut), a: yamlFiles(aOut), a1: yamlFiles(a1Out), b: countObjects(bOut), c: countObjects(cOut), d: yamlFiles(dOut) };
     for (const m of fleet) m.objects = objectCounts[m.key];
     // (d') in-process: only toYaml() over the already-built objects; each run is the mean of 50 passes.
     const passes = 50;
+    const toYaml = ours?.lib.toYaml;
     const pass = () => {
       let bytes = 0;
-      for (const o of objects) bytes += toYaml(o.json).length;
+      for (const o of objects) bytes += toYaml!(o.json).length;
       return bytes;
     };
-    for (let i = 0; i < 20; i++) pass();
+    if (toYaml) for (let i = 0; i < 20; i++) pass();
     const inproc: number[] = [];
-    for (let r = 0; r < RUNS; r++) {
+    for (let r = 0; toYaml && r < RUNS; r++) {
       const t0 = process.hrtime.bigint();
       for (let i = 0; i < passes; i++) pass();
       inproc.push(Number(process.hrtime.bigint() - t0) / 1e9 / passes);
@@ -444,21 +485,25 @@ function main(): void {
       ];
       for (const [key, title, args] of jobs) {
         log(`[bench] node --cpu-prof: ${title} (once)`);
-        runOnce(node, ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-name', `${key}.cpuprofile`, '-r', register, ...args]);
-        const file = path.join(profDir, `${key}.cpuprofile`);
-        profiles.push({ key, title, file: path.relative(ROOT, file), summary: summarizeProfile(file) });
+        try {
+          runOnce(node, ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-name', `${key}.cpuprofile`, '-r', register, ...args]);
+          const file = path.join(profDir, `${key}.cpuprofile`);
+          profiles.push({ key, title, file: path.relative(ROOT, file), summary: summarizeProfile(file) });
+        } catch (e) {
+          log(`[bench] profile of ${title} failed: ${(e as Error).message.split('\n').slice(0, 4).join(' | ')}`);
+        }
       }
     }
 
     // ---- report ----
-    const get = (k: string) => [...fleet, ...scaling].find((m) => m.key === k)!;
-    const med = (k: string) => get(k).wallS.median;
-    const cpu = (k: string) => get(k).cpuS.median;
+    const get = (k: string): Measurement | undefined => [...fleet, ...scaling].find((m) => m.key === k);
+    const med = (k: string) => get(k)?.wallS.median ?? NaN;
+    const cpu = (k: string) => get(k)?.cpuS.median ?? NaN;
     const lines: string[] = [];
     lines.push(`\nnode ${env.node}, ${env.cpus} CPUs (${env.cpuModel}), ${env.memGB} GiB; load average at start ${env.loadAvgAtStart.join(' ')}, at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; peak RSS: ${env.rss}.`);
     lines.push(`\n## Reference fleet (median, min, max of ${RUNS} runs after 1 warm-up; wall of the child process)\n`);
     lines.push(table(['row', 'objects', 'median s', 'min s', 'max s', 'cpu s (median)', 'peak RSS MB', 'synthesize() s (in child)', 'busy before %'], fleet.map((m) => [m.label, String(m.objects ?? '-'), f3(m.wallS.median), f3(m.wallS.min), f3(m.wallS.max), f3(m.cpuS.median), f0(m.rssMB.max), m.child.length ? f3(stats(m.child.map((c) => c.synthMs / 1000)).median) : '-', m.busyBefore ? f0(m.busyBefore.median * 100) : '-']), [false, true, true, true, true, true, true, true, true]));
-    lines.push(`\n(b) and (c) emit the S1 fleet only (6 charts x 2 objects, as mentra-cloud); (a) synthesizes and validates every app (${APPS.map((x) => x.name).join(', ')}); (a1) is (a) restricted to S1. busy before = how busy the shared CPUs were just before the runs (waited up to ${MAX_WAIT_S} s for < 35%).`);
+    lines.push(`\n(b) and (c) emit the S1 fleet only (6 charts x 2 objects, as mentra-cloud); (a) synthesizes and validates every app (${appNames.join(', ')}); (a1) is (a) restricted to S1. busy before = how busy the shared CPUs were just before the runs (waited up to ${MAX_WAIT_S} s for < 35%).`);
     lines.push(`tsc compile of the baseline (before timing (c), not included): ${(tsc.ms / 1000).toFixed(2)} s.`);
 
     const ratios: Array<[string, number]> = [
@@ -505,11 +550,13 @@ function main(): void {
       { name: '(a)/(c) <= 1.5', value: med('a') / med('c'), limit: 1.5, unit: '' },
       { name: 'ours(1,200) / plain single-App(1,200) <= 0.1', value: med('ours-1200') / med('plain-1200'), limit: 0.1, unit: '' },
       { name: 'ours t(1,200)/t(120) <= 11', value: med('ours-1200') / med('ours-120'), limit: 11, unit: '' },
-      { name: 'ours peak RSS at 1,200 <= 250 MB', value: get('ours-1200').rssMB.max, limit: 250, unit: ' MB' },
+      { name: 'ours peak RSS at 1,200 <= 250 MB', value: get('ours-1200')?.rssMB.max ?? NaN, limit: 250, unit: ' MB' },
     ];
     if (jest) targets.push({ name: 'npm test warm (npx jest --ci, 2nd run) <= 15 s', value: jest.secondS, limit: 15, unit: ' s' });
     lines.push('\n## Targets\n');
-    for (const t of targets) lines.push(`${t.value <= t.limit ? 'PASS' : 'MISS'}  ${t.name}: ${t.value.toFixed(3)}${t.unit}`);
+    for (const t of targets) lines.push(`${Number.isNaN(t.value) ? 'N/A ' : t.value <= t.limit ? 'PASS' : 'MISS'}  ${t.name}: ${t.value.toFixed(3)}${t.unit}`);
+    const failed = [...fleet, ...scaling].filter((m) => m.error);
+    for (const m of failed) lines.push(`FAILED  ${m.key}: ${m.error}`);
     process.stdout.write(`${lines.join('\n')}\n`);
 
     const json = {
