@@ -3,15 +3,15 @@ import { Construct } from 'constructs';
 import { PolicyRule, Peer, WorkloadNetworkPolicy, dnsEgress } from './network-policy';
 import { Checker } from './private/checks';
 import {
-  ContainerPort, ResolvedWorkload, checkReplicaRange, deployment, disruptionBudget, horizontalAutoscaler, podTemplate, refuseServicePortRange,
+  ContainerPort, ResolvedWorkload, WorkloadProps, checkReplicaRange, deployment, disruptionBudget, horizontalAutoscaler, podTemplate, refuseServicePortRange,
   renderRoutes, resourceMetrics, spreadConstraints,
 } from './private/pod-spec';
 import { IngressController, RenderedRouteGroup, Route, RouteProtocol } from './routing';
-import { SecretMount, resolveSecretMounts } from './secrets';
+import { resolveSecretMounts } from './secrets';
 import { Hop, checkTimeoutBudget } from './timeout-budget';
 import { LoadBalancerPreset, UdpLoadBalancer, UdpRouting } from './udp-load-balancer';
 import {
-  DisruptionBudget, ProbeOptions, ResourceOptions, ShutdownOptions,
+  DisruptionBudget,
   checkEnv, checkImage, resolveProbes, resolveResources, resolveShutdown,
 } from './workload';
 
@@ -126,17 +126,7 @@ export interface NetworkPolicyOptions {
 }
 
 /** Properties of {@link RealtimeService}. */
-export interface RealtimeServiceProps {
-  /**
-   * Base name of every object, and the value of the `app.kubernetes.io/name` selector label.
-   * Deliberately not derived from the construct id or path: Deployment selectors are immutable, so
-   * refactoring the construct tree must never change them.
-   */
-  readonly name: string;
-  /** Namespace. @default - the Chart's namespace (one of the two is required) */
-  readonly namespace?: string;
-  /** Container image, pinned by tag or digest. */
-  readonly image: string;
+export interface RealtimeServiceProps extends Omit<WorkloadProps, 'bootTime'> {
   /** The HTTP endpoint; the probes use it. */
   readonly http: HttpEndpoint;
   /** A WebSocket endpoint on its own port. @default - WebSockets share the HTTP port */
@@ -149,33 +139,12 @@ export interface RealtimeServiceProps {
   readonly autoscaling?: AutoscalingOptions;
   /** PodDisruptionBudget. @default DisruptionBudget.maxUnavailable(1) when at least 2 replicas run, else none */
   readonly disruptionBudget?: DisruptionBudget;
-  /** Resources. @default - see {@link ResourceOptions} */
-  readonly resources?: ResourceOptions;
-  /** Probes. @default - see {@link ProbeOptions} */
-  readonly probes?: ProbeOptions;
-  /** Graceful shutdown. @default - see {@link ShutdownOptions} */
-  readonly shutdown?: ShutdownOptions;
   /** Type of the HTTP/WebSocket Service. @default HttpServiceType.CLUSTER_IP */
   readonly serviceType?: HttpServiceType;
   /** Public routes. @default - no Ingress */
   readonly routes?: RoutesOptions;
   /** NetworkPolicy options, or `false` for none (not recommended). @default - isolate the pods, allow the ingress controller, UDP clients and DNS */
   readonly networkPolicy?: NetworkPolicyOptions | false;
-  /** Literal environment variables (no secrets). @default - none */
-  readonly env?: Record<string, string>;
-  /**
-   * Secrets the container loads, never by value: `envFrom` a Secret an ExternalSecret writes
-   * ({@link ExternalSecretSource.envFrom}), a Key Vault CSI volume
-   * ({@link KeyVaultSecretProviderClass.mount} / `envFrom`), or an existing Secret by name
-   * ({@link SecretMount.envFromSecret}). A CSI mount in workload-identity mode also sets the pod's
-   * service account.
-   * @default - none
-   */
-  readonly secrets?: SecretMount[];
-  /** Container args. @default - the image's */
-  readonly args?: string[];
-  /** UID and GID the container runs as (must be non-zero). @default 10001 */
-  readonly runAsUser?: number;
   /** `minReadySeconds` of the Deployment. @default Duration.seconds(10) */
   readonly minReady?: Duration;
   /** Spread pods across zones and nodes (`ScheduleAnyway`). @default true */

@@ -33,7 +33,10 @@ export interface WorkloadProps {
   /** Literal environment variables (no secrets: secret-looking names are refused). @default - none */
   readonly env?: Record<string, string>;
   /**
-   * Secrets the container loads, never by value (see {@link SecretMount}).
+   * Secrets the container loads, never by value: `envFrom` a Secret an ExternalSecret writes
+   * (`ExternalSecretSource.envFrom`), a Key Vault CSI volume (`KeyVaultSecretProviderClass.mount` /
+   * `envFrom`), or an existing Secret by name ({@link SecretMount.envFromSecret}). A CSI mount in
+   * workload-identity mode also sets the pod's service account.
    * @default - none
    */
   readonly secrets?: SecretMount[];
@@ -45,7 +48,7 @@ export interface WorkloadProps {
   readonly resources?: ResourceOptions;
   /** Probes (HTTP GETs on the `http` port). @default - see {@link ProbeOptions} */
   readonly probes?: ProbeOptions;
-  /** Graceful shutdown. @default - depends on the construct */
+  /** Graceful shutdown; each field set overrides the construct's own default for it. @default - depends on the construct */
   readonly shutdown?: ShutdownOptions;
   /**
    * The slowest boot you have measured, from container start to a passing startup probe. The
@@ -100,7 +103,7 @@ export function resolveWorkload(check: Checker, props: WorkloadProps, chartNames
     podLabels: { ...selector, [COMPONENT_LABEL]: component },
     probes,
     resources: resolveResources(check, { ...defaults.resources, ...props.resources }),
-    shutdown: resolveShutdown(check, props.shutdown ?? defaults.shutdown),
+    shutdown: resolveShutdown(check, { ...defaults.shutdown, ...props.shutdown }),
     env: checkEnv(check, props.env),
     secrets: resolveSecretMounts(check, 'secrets', namespace, props.secrets, ['/tmp']),
     uid: check.positiveInt('runAsUser', props.runAsUser ?? 10001, 2147483647),
