@@ -11,7 +11,7 @@
 // cutting them off from ingress-nginx, the UDP clients and each other. test/security.test.ts lists
 // this namespace as a documented exception to its default-deny rule.
 import { Duration } from 'cdk8s';
-import { AppSpec, Hop, IngressController, LoadBalancerPreset, ManagedIngressOverlay, OwnerTls, Route, UdpLoadBalancer } from '../lib';
+import { AppSpec, ClusterProvider, Fleet, Hop, ManagedIngressOverlay, OwnerTls, Route, UdpLoadBalancer } from '../lib';
 
 /** Hosts of Porter's `cloud-<env>-cloud` Ingress per environment (seed, "Our Ingress resources"). */
 const HOSTS: Record<string, string[]> = {
@@ -22,24 +22,25 @@ const HOSTS: Record<string, string[]> = {
   prod: ['api.mentra.glass', 'global.augmentos.cloud'],
 };
 
-export const mentraCloud: AppSpec = {
+/** Mentra's AKS clusters and the environments each one runs (seed, "Clusters"). */
+export const MENTRA_FLEET = new Fleet({
+  clusters: [
+    { name: 'us-central', envs: ['debug', 'dev', 'staging', 'prod'], provider: ClusterProvider.aks() },
+    { name: 'east-asia', envs: ['prod'], provider: ClusterProvider.aks() },
+    { name: 'france', envs: ['prod'], provider: ClusterProvider.aks() },
+  ],
+});
+
+export const mentraCloud: AppSpec = MENTRA_FLEET.app({
   name: 'mentra-cloud',
   source: 'apps/mentra-cloud.ts',
   namespace: 'default', // Porter deploys into `default`.
-  targets: [
-    { cluster: 'us-central', env: 'debug' },
-    { cluster: 'us-central', env: 'dev' },
-    { cluster: 'us-central', env: 'staging' },
-    { cluster: 'us-central', env: 'prod' },
-    { cluster: 'east-asia', env: 'prod' },
-    { cluster: 'france', env: 'prod' },
-  ],
   define: (chart, target) => {
-    const env = target!.env;
+    const env = target.env;
     const porter = `cloud-${env}-cloud`; // Porter's Ingress and Service names
     new ManagedIngressOverlay(chart, 'WebSocketOverlay', {
       name: `${porter}-ws`,
-      controller: IngressController.nginx({ className: 'nginx' }),
+      controller: target.ingress, // ingress-nginx, class `nginx`, on every Mentra cluster
       owner: {
         ingressName: porter,
         serviceName: porter,
@@ -71,8 +72,8 @@ export const mentraCloud: AppSpec = {
       // a selector is not ownership metadata (the Service itself carries no Helm labels).
       selector: { 'app.kubernetes.io/instance': `cloud-${env}` },
       ports: [{ name: 'audio', port: 8000, targetPort: 8000 }],
-      preset: LoadBalancerPreset.aks(),
+      preset: target.loadBalancer, // LoadBalancerPreset.aks() on every Mentra cluster
       labels: { 'app.kubernetes.io/name': 'cloud', 'app.kubernetes.io/part-of': 'mentra-cloud' },
     });
   },
-};
+});
