@@ -45,10 +45,11 @@ export interface ExternalMetricScalingOptions extends WorkerScalingRange {
   readonly selector?: Record<string, string>;
   /**
    * Target per pod (`AverageValue`: the metric is divided by the replica count). Prefer it: a
-   * `value` target does not scale with the pool.
+   * `value` target does not scale with the pool. Exactly one of `averageValue` and `value`.
+   * @default - none; `value` must then be set
    */
   readonly averageValue?: string;
-  /** Target for the whole metric (`Value`). Exactly one of `averageValue` and `value`. @default - use averageValue */
+  /** Target for the whole metric (`Value`). @default - none; `averageValue` must then be set */
   readonly value?: string;
 }
 
