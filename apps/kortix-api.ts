@@ -24,7 +24,7 @@
 // - The ClusterSecretStore `aws-secrets-manager` (provider.aws, service SecretsManager, region
 //   us-west-2, IRSA role allowed to read suna-env-prod): cluster set-up, not part of this app.
 // - The VPC CIDR 10.0.0.0/16: with target type `ip` the ALB (and its health checks) reach the pods
-//   from its addresses in the VPC, so the NetworkPolicy must allow the VPC range.
+//   from its addresses in the VPC, so the NetworkPolicy allows the VPC range (`sourceCidrs`).
 // - Egress: HTTPS to public addresses only (Supabase, model providers, ...). Redis, Postgres or any
 //   other private dependency the app uses must be declared (ManagedDependency + egressRule()).
 // - Streaming: the seed names no WebSocket. Agent runs stream their output on plain HTTP (SSE) and
@@ -92,13 +92,13 @@ export const kortixApi: AppSpec = {
           scheme: AlbScheme.INTERNET_FACING,
           idleTimeout: KORTIX.streamIdle,
           healthCheckPath: KORTIX.healthPath,
+          sourceCidrs: [KORTIX.vpcCidr],
         }),
         hosts: [KORTIX.host],
         routes: [Route.http('/', { timeout: KORTIX.streamIdle })],
       },
       secrets: [env.envFrom()],
       networkPolicy: {
-        allowFrom: [{ peer: Peer.cidr(KORTIX.vpcCidr), endpoints: ['http'] }],
         allowTo: [{ peers: [Peer.internet()], ports: [{ protocol: 'TCP', port: 443 }] }],
       },
     });

@@ -5,7 +5,7 @@ import { Checker } from './private/checks';
 import { isLabelValue, isQualifiedName, parseCidr } from './private/k8s-names';
 import { ContainerPort, WorkloadProps, podTemplate, renderRoutes, resolveWorkload } from './private/pod-spec';
 import { RoutesOptions } from './realtime-service';
-import { IngressController, RenderedRouteGroup } from './routing';
+import { IngressController, RenderedRouteGroup, controllerSources } from './routing';
 import { toYaml } from './synth/yaml';
 import { PreStopHook } from './workload';
 
@@ -280,7 +280,7 @@ export class MediaServer extends Construct {
     // ---- NetworkPolicy (intent; see the class doc on hostNetwork) ----
     if (props.networkPolicy !== false) {
       const np = props.networkPolicy ?? {};
-      const signallingPeers = [...(this.controller ? [Peer.namespace(this.controller.namespace)] : []), ...(np.signallingFrom ?? [])];
+      const signallingPeers = [...(this.controller ? controllerSources(check, 'routes.controller', this.controller) : []), ...(np.signallingFrom ?? [])];
       this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
         name: w.name,
         namespace: w.namespace,

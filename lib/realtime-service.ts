@@ -6,7 +6,7 @@ import {
   ContainerPort, ResolvedWorkload, WorkloadProps, checkReplicaRange, deployment, disruptionBudget, horizontalAutoscaler, podTemplate, refuseServicePortRange,
   renderRoutes, resourceMetrics, spreadConstraints,
 } from './private/pod-spec';
-import { IngressController, RenderedRouteGroup, Route, RouteProtocol } from './routing';
+import { IngressController, RenderedRouteGroup, Route, RouteProtocol, controllerSources } from './routing';
 import { resolveSecretMounts } from './secrets';
 import { Hop, checkTimeoutBudget } from './timeout-budget';
 import { LoadBalancerPreset, UdpLoadBalancer, UdpRouting } from './udp-load-balancer';
@@ -306,7 +306,8 @@ export class RealtimeService extends Construct {
       const ingress: PolicyRule[] = [];
       if (this.controller) {
         const used = [...new Set(this.routeGroups.flatMap((g) => g.routes.map((r) => r.port ?? (r.protocol === RouteProtocol.WEBSOCKET && props.websocket ? 'websocket' : 'http'))))].sort();
-        ingress.push({ peers: [Peer.namespace(this.controller.namespace)], ports: used.map((e) => portOf(e, 'routes')) });
+        const sources = controllerSources(check, 'routes.controller', this.controller);
+        ingress.push({ peers: sources, ports: used.map((e) => portOf(e, 'routes')) });
       }
       if (props.udp) ingress.push({ peers: [props.udp.sourceRanges?.length ? Peer.cidr(props.udp.sourceRanges[0]) : Peer.anywhere(), ...(props.udp.sourceRanges ?? []).slice(1).map((c) => Peer.cidr(c))], ports: [portOf('udp', 'udp')] });
       (np.allowFrom ?? []).forEach((a, i) => ingress.push({ peers: [a.peer], ports: a.endpoints.map((e, j) => portOf(e, `networkPolicy.allowFrom[${i}].endpoints[${j}]`)) }));

@@ -1,6 +1,8 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Peer } from './network-policy';
 import { Checker } from './private/checks';
+import { groupId, groupRoutes } from './renderers/common';
 import { ingressPathProblem, isIngressHost } from './private/k8s-names';
 import { AwsAlbControllerProps, AwsAlbRenderer } from './renderers/aws-alb';
 import { GatewayApiControllerProps, GatewayApiRenderer } from './renderers/gateway-api';
@@ -301,6 +303,16 @@ export abstract class IngressController {
 
   /** Namespace of the controller's pods (for NetworkPolicy allows). */
   public abstract readonly namespace: string;
+
+  /**
+   * Where the controller's traffic to the pods comes from, for NetworkPolicy allows: the
+   * controller's namespace for in-cluster proxies (ingress-nginx, Traefik, a Gateway's data
+   * plane); the VPC ranges of the load balancer for an AWS ALB with IP targets. An empty list
+   * means the sources are unknown, and constructs that write a NetworkPolicy refuse it.
+   */
+  public get sources(): Peer[] {
+    return [Peer.namespace(this.namespace)];
+  }
   /** Short name of the controller, e.g. `nginx`. */
   public abstract readonly kind: string;
 
@@ -318,6 +330,8 @@ export abstract class IngressController {
 export interface RouteRenderer {
   readonly kind: string;
   readonly namespace: string;
+  /** Traffic sources, when they are not the controller's namespace. */
+  readonly sources?: Peer[];
   render(scope: Construct, check: Checker, props: RouteProps, table: RouteTable): RenderedRouteGroup[];
 }
 
@@ -328,6 +342,10 @@ class RendererController extends IngressController {
     super();
     this.kind = renderer.kind;
     this.namespace = renderer.namespace;
+  }
+
+  public override get sources(): Peer[] {
+    return this.renderer.sources ?? super.sources;
   }
 
   public _render(scope: Construct, check: Checker, props: RouteProps, table: RouteTable): RenderedRouteGroup[] {
@@ -345,31 +363,11 @@ class NginxIngressController extends IngressController {
 
   public _render(scope: Construct, check: Checker, props: RouteProps, table: RouteTable): RenderedRouteGroup[] {
     check.objectName(`${props.controller}.className`, this.className);
-    table.hosts.forEach((h, i) => checkHost(check, `${props.hosts}[${i}]`, h));
-    if (table.hosts.length === 0) check.fail(props.hosts, table.hosts, 'list at least one host', 'add the public host names, e.g. ["api.example.com"]');
-    if (table.routes.length === 0) check.fail(props.routes, table.routes, 'list at least one route', 'add Route.http(...) or Route.websocket(...)');
-    // Group routes by protocol and timeouts: one Ingress per group.
-    const groups = new Map<string, { protocol: RouteProtocol; timeouts: RouteTimeouts; routes: Route[] }>();
-    const seen = new Map<string, number>();
-    table.routes.forEach((route, i) => {
-      const timeouts = route._resolve(check, `${props.routes}[${i}]`);
-      const key = `${route.path} ${route.match}`;
-      if (seen.has(key)) {
-        check.fail(`${props.routes}[${i}].path`, route.path, `be unique (${props.routes}[${seen.get(key)}] already declares it); with two Ingresses for one host and path, ingress-nginx silently keeps the oldest`, 'remove the duplicate route');
-      }
-      seen.set(key, i);
-      const gk = `${route.protocol}:${timeouts.connectSeconds}:${timeouts.readSeconds}:${timeouts.sendSeconds}`;
-      const g = groups.get(gk) ?? { protocol: route.protocol, timeouts, routes: [] };
-      g.routes.push(route);
-      groups.set(gk, g);
-    });
-    const perProtocol = new Map<RouteProtocol, number>();
-    for (const g of groups.values()) perProtocol.set(g.protocol, (perProtocol.get(g.protocol) ?? 0) + 1);
+    // One Ingress per group of routes that share a protocol and timeouts.
     const out: RenderedRouteGroup[] = [];
-    for (const g of groups.values()) {
-      const name = table.groupName(g.protocol, g.timeouts, perProtocol.get(g.protocol) ?? 0, groups.size);
-      const id = name === table.name ? 'Ingress' : `Ingress-${name.startsWith(`${table.name}-`) ? name.slice(table.name.length + 1) : name}`;
-      check.objectName(props.name, name);
+    for (const g of groupRoutes(check, props, table, '; with two Ingresses for one host and path, ingress-nginx silently keeps the oldest')) {
+      const name = g.name;
+      const id = groupId('Ingress', g);
       const paths = g.routes.map((route) => ({
         path: route.path,
         pathType: route.match,
@@ -399,6 +397,20 @@ class NginxIngressController extends IngressController {
     }
     return out;
   }
+}
+
+/**
+ * The NetworkPolicy peers a controller's traffic comes from; refuses a controller that cannot say.
+ * @internal
+ */
+export function controllerSources(check: Checker, prop: string, controller: IngressController): Peer[] {
+  const sources = controller.sources;
+  if (sources.length === 0) {
+    check.fail(prop, controller.kind, 'say where its traffic comes from, so the NetworkPolicy can allow it (an AWS ALB reaches pods from VPC addresses, not from a namespace)',
+      'pass sourceCidrs (the VPC or subnet ranges) to IngressController.awsAlb(...), or set networkPolicy: false');
+  }
+  sources.forEach((peer, i) => peer._check(check, `${prop}.sources[${i}]`));
+  return sources;
 }
 
 /** Checks an Ingress host name. @internal */

@@ -1,13 +1,13 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PolicyRule, Peer, WorkloadNetworkPolicy, dnsEgress } from './network-policy';
+import { PolicyRule, WorkloadNetworkPolicy, dnsEgress } from './network-policy';
 import { Checker } from './private/checks';
 import {
   ContainerPort, ResolvedWorkload, WorkloadProps, checkReplicaRange, deployment, disruptionBudget, horizontalAutoscaler,
   podTemplate, refuseServicePortRange, renderRoutes, resolveWorkload, resourceMetrics, spreadConstraints,
 } from './private/pod-spec';
 import { AutoscalingOptions, HttpEndpoint, HttpServiceType, NetworkPolicyOptions, RoutesOptions } from './realtime-service';
-import { IngressController, RenderedRouteGroup, RouteProtocol } from './routing';
+import { IngressController, RenderedRouteGroup, RouteProtocol, controllerSources } from './routing';
 import { DisruptionBudget, PreStopHook } from './workload';
 
 /** Properties of {@link WebService}. */
@@ -127,7 +127,7 @@ export class WebService extends Construct {
       const np = props.networkPolicy ?? {};
       const ingress: PolicyRule[] = [];
       const httpPort = { protocol: 'TCP' as const, port };
-      if (this.controller) ingress.push({ peers: [Peer.namespace(this.controller.namespace)], ports: [httpPort] });
+      if (this.controller) ingress.push({ peers: controllerSources(check, 'routes.controller', this.controller), ports: [httpPort] });
       (np.allowFrom ?? []).forEach((a, i) => ingress.push({
         peers: [a.peer],
         ports: a.endpoints.map((e, j) => {

@@ -140,9 +140,9 @@ describe('S5 kortix-api: the seed\'s numbers', () => {
     expect(ing.spec.rules).toEqual([{ host: 'api-eks.kortix.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'suna-api', port: { name: 'http' } } } }] } }]);
   });
 
-  test('the ALB (target type ip) reaches the pods from the VPC: the NetworkPolicy allows the VPC CIDR on 8000', () => {
+  test('the ALB (target type ip) reaches the pods from the VPC: the NetworkPolicy allows the VPC CIDR on 8000, and no namespace', () => {
     const np = one('NetworkPolicy', 'suna-api');
-    expect(np.spec.ingress).toContainEqual({ from: [{ ipBlock: { cidr: KORTIX.vpcCidr } }], ports: [{ protocol: 'TCP', port: 8000 }] });
+    expect(np.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: KORTIX.vpcCidr } }], ports: [{ protocol: 'TCP', port: 8000 }] }]);
   });
 });
 

@@ -9,6 +9,7 @@ import { chart, exactly, find, objects, yaml } from './util';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 const HOST = 'rt.example.com';
+const VPC = ['10.0.0.0/16'];
 const ROUTES = () => [Route.http('/api', { timeout: Duration.seconds(30) }), Route.websocket('/ws', { idleTimeout: Duration.hours(1) })];
 
 function service(c: Chart, controller: IngressController, routes: Route[] = ROUTES(), id = 'Svc'): RealtimeService {
@@ -88,7 +89,7 @@ const CONTROLLERS: Controller[] = [
   },
   {
     name: 'aws-alb',
-    make: () => IngressController.awsAlb({ idleTimeout: Duration.hours(1), scheme: AlbScheme.INTERNET_FACING, healthCheckPath: '/health' }),
+    make: () => IngressController.awsAlb({ sourceCidrs: VPC, idleTimeout: Duration.hours(1), scheme: AlbScheme.INTERNET_FACING, healthCheckPath: '/health' }),
     kind: 'Ingress',
     at: (c, path) => {
       const { ing, hit } = ingressAt(c, path);
@@ -243,6 +244,7 @@ describe('AWS ALB', () => {
   test('annotations: scheme, target type, listener, idle timeout, certificate, group and health check', () => {
     const c = chart();
     service(c, IngressController.awsAlb({
+      sourceCidrs: VPC,
       idleTimeout: Duration.seconds(3600), scheme: AlbScheme.INTERNAL, targetType: AlbTargetType.IP,
       certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab', groupName: 'realtime', healthCheckPath: '/health',
     }));
@@ -261,25 +263,64 @@ describe('AWS ALB', () => {
   });
 
   test('fails when the ALB idle timeout is shorter than the longest WebSocket idle timeout', () => {
-    expect(() => service(chart(), IngressController.awsAlb({ idleTimeout: Duration.seconds(60), scheme: AlbScheme.INTERNET_FACING }))).toThrow(exactly(
+    expect(() => service(chart(), IngressController.awsAlb({ sourceCidrs: VPC, idleTimeout: Duration.seconds(60), scheme: AlbScheme.INTERNET_FACING }))).toThrow(exactly(
       '[test/Svc] RealtimeService \'routes.controller.idleTimeout\' is "60s": must be at least the idle timeout of route /ws (3600s): the ALB idle timeout applies to every connection through the load balancer, and it would close a quiet WebSocket after 60s. '
       + 'Fix: raise idleTimeout to Duration.seconds(3600), or lower the route\'s idleTimeout to Duration.seconds(60)'));
   });
 
   test('fails when a route needs more than the ALB maximum (4000 s)', () => {
     const routes = [Route.websocket('/ws', { idleTimeout: Duration.hours(2) })];
-    expect(() => service(chart(), IngressController.awsAlb({ idleTimeout: Duration.seconds(4000), scheme: AlbScheme.INTERNET_FACING }), routes)).toThrow(exactly(
+    expect(() => service(chart(), IngressController.awsAlb({ sourceCidrs: VPC, idleTimeout: Duration.seconds(4000), scheme: AlbScheme.INTERNET_FACING }), routes)).toThrow(exactly(
       '[test/Svc] RealtimeService \'routes.controller.idleTimeout\' is "4000s": must be at least the idle timeout of route /ws (7200s): the ALB idle timeout applies to every connection through the load balancer, and it would close a quiet WebSocket after 4000s. '
       + 'Fix: lower the route\'s idleTimeout (routes.routes[0]) to Duration.seconds(4000) or less (the ALB maximum) and raise idleTimeout to match; for longer quiet periods, send heartbeats'));
   });
 
   test('fails when the ALB idle timeout is out of range', () => {
-    expect(() => service(chart(), IngressController.awsAlb({ idleTimeout: Duration.seconds(5000), scheme: AlbScheme.INTERNET_FACING }))).toThrow(exactly(
+    expect(() => service(chart(), IngressController.awsAlb({ sourceCidrs: VPC, idleTimeout: Duration.seconds(5000), scheme: AlbScheme.INTERNET_FACING }))).toThrow(exactly(
       '[test/Svc] RealtimeService \'routes.controller.idleTimeout\' is "5000s": must be from 1 to 4000 seconds. Fix: use Duration.seconds(1) to Duration.seconds(4000) (the ALB limits)'));
   });
 
   test('fails when the certificate is not an ACM ARN', () => {
-    expect(() => service(chart(), IngressController.awsAlb({ idleTimeout: Duration.seconds(3600), scheme: AlbScheme.INTERNET_FACING, certificateArn: 'my-cert' }))).toThrow(exactly(
+    expect(() => service(chart(), IngressController.awsAlb({ sourceCidrs: VPC, idleTimeout: Duration.seconds(3600), scheme: AlbScheme.INTERNET_FACING, certificateArn: 'my-cert' }))).toThrow(exactly(
       '[test/Svc] RealtimeService \'routes.controller.certificateArn\' is "my-cert": must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>). Fix: copy the ARN from ACM'));
+  });
+});
+
+describe('where controller traffic comes from (NetworkPolicy)', () => {
+  test('an in-cluster proxy is allowed from its namespace', () => {
+    const c = chart();
+    service(c, IngressController.nginx({ namespace: 'edge' }));
+    const np = find(c, 'NetworkPolicy', 'rt');
+    expect(np.spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'edge' } } }]);
+  });
+
+  test('an AWS ALB is allowed from its VPC ranges, not from a namespace', () => {
+    const c = chart();
+    service(c, IngressController.awsAlb({ sourceCidrs: ['10.0.0.0/16', '10.1.0.0/16'], idleTimeout: Duration.hours(1), scheme: AlbScheme.INTERNET_FACING }));
+    const np = find(c, 'NetworkPolicy', 'rt');
+    expect(np.spec.ingress[0].from).toEqual([{ ipBlock: { cidr: '10.0.0.0/16' } }, { ipBlock: { cidr: '10.1.0.0/16' } }]);
+  });
+
+  test('fails when an AWS ALB does not say its source ranges and a NetworkPolicy is written', () => {
+    expect(() => service(chart(), IngressController.awsAlb({ idleTimeout: Duration.hours(1), scheme: AlbScheme.INTERNET_FACING }))).toThrow(exactly(
+      '[test/Svc] RealtimeService \'routes.controller\' is "aws-alb": must say where its traffic comes from, so the NetworkPolicy can allow it (an AWS ALB reaches pods from VPC addresses, not from a namespace). '
+      + 'Fix: pass sourceCidrs (the VPC or subnet ranges) to IngressController.awsAlb(...), or set networkPolicy: false'));
+  });
+
+  test('fails when an ALB source range is not a CIDR', () => {
+    expect(() => service(chart(), IngressController.awsAlb({ sourceCidrs: ['10.0.0.0/33'], idleTimeout: Duration.hours(1), scheme: AlbScheme.INTERNET_FACING }))).toThrow(exactly(
+      '[test/Svc] RealtimeService \'routes.controller.sources[0]\' is "10.0.0.0/33": must be an IPv4 CIDR such as "10.0.0.0/8". Fix: fix the address or prefix length'));
+  });
+});
+
+describe('route groups that differ only in their connect timeout', () => {
+  test('get distinct object names and construct ids (found by the property tests)', () => {
+    const c = chart();
+    service(c, IngressController.nginx(), [
+      Route.http('/a', { timeout: Duration.seconds(7), connectTimeout: Duration.seconds(1) }),
+      Route.http('/b', { timeout: Duration.seconds(7), connectTimeout: Duration.seconds(2) }),
+    ]);
+    const names = objects(c, 'Ingress').map((i: any) => [i.metadata.name, i.metadata.annotations['nginx.ingress.kubernetes.io/proxy-connect-timeout']]);
+    expect(names).toEqual([['rt-7s-connect-1s', '1'], ['rt-7s-connect-2s', '2']]);
   });
 });

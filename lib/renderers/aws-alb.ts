@@ -1,5 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Peer } from '../network-policy';
 import { Checker } from '../private/checks';
 import type { RenderedRouteGroup, RouteProps, RouteTable } from '../routing';
 import { RouteProtocol } from '../routing';
@@ -57,6 +58,14 @@ export interface AwsAlbControllerProps {
    * @default 'alb'
    */
   readonly className?: string;
+  /**
+   * IPv4 ranges the ALB's network interfaces live in (the VPC, or its public/private subnets).
+   * With IP targets the ALB connects to the pods from these addresses, not from a namespace, so
+   * NetworkPolicies written by the constructs allow exactly these ranges. Required when the
+   * construct writes a NetworkPolicy.
+   * @default - unknown (constructs that write a NetworkPolicy refuse the controller)
+   */
+  readonly sourceCidrs?: string[];
 }
 
 const ALB = 'alb.ingress.kubernetes.io/';
@@ -72,7 +81,11 @@ export class AwsAlbRenderer {
   public readonly kind = 'aws-alb';
   /** Where the AWS Load Balancer Controller runs (the ALB itself reaches the pods from the VPC). */
   public readonly namespace = 'kube-system';
-  constructor(private readonly props: AwsAlbControllerProps) {}
+  /** The ALB's VPC ranges. */
+  public readonly sources: Peer[];
+  constructor(private readonly props: AwsAlbControllerProps) {
+    this.sources = (props.sourceCidrs ?? []).map((c) => Peer.cidr(c));
+  }
 
   public render(scope: Construct, check: Checker, props: RouteProps, table: RouteTable): RenderedRouteGroup[] {
     const p = this.props;

@@ -20,7 +20,7 @@ export interface RouteGroup {
  * host and one route, no duplicate path) and groups the routes by protocol and timeouts.
  * @internal
  */
-export function groupRoutes(check: Checker, props: RouteProps, table: RouteTable): RouteGroup[] {
+export function groupRoutes(check: Checker, props: RouteProps, table: RouteTable, duplicateReason = ''): RouteGroup[] {
   table.hosts.forEach((h, i) => checkHost(check, `${props.hosts}[${i}]`, h));
   if (table.hosts.length === 0) check.fail(props.hosts, table.hosts, 'list at least one host', 'add the public host names, e.g. ["api.example.com"]');
   if (new Set(table.hosts).size !== table.hosts.length) check.fail(props.hosts, table.hosts, 'not repeat a host', 'remove the duplicate');
@@ -31,7 +31,7 @@ export function groupRoutes(check: Checker, props: RouteProps, table: RouteTable
     const timeouts = route._resolve(check, `${props.routes}[${i}]`);
     const key = `${route.path} ${route.match}`;
     if (seen.has(key)) {
-      check.fail(`${props.routes}[${i}].path`, route.path, `be unique (${props.routes}[${seen.get(key)}] already declares it)`, 'remove the duplicate route');
+      check.fail(`${props.routes}[${i}].path`, route.path, `be unique (${props.routes}[${seen.get(key)}] already declares it)${duplicateReason}`, 'remove the duplicate route');
     }
     seen.set(key, i);
     const gk = `${route.protocol}:${timeouts.connectSeconds}:${timeouts.readSeconds}:${timeouts.sendSeconds}`;
@@ -41,8 +41,12 @@ export function groupRoutes(check: Checker, props: RouteProps, table: RouteTable
   });
   const perProtocol = new Map<RouteProtocol, number>();
   for (const g of groups.values()) perProtocol.set(g.protocol, (perProtocol.get(g.protocol) ?? 0) + 1);
-  return [...groups.values()].map((g) => {
-    const name = table.groupName(g.protocol, g.timeouts, perProtocol.get(g.protocol) ?? 0, groups.size);
+  const named = [...groups.values()].map((g) => ({ g, name: table.groupName(g.protocol, g.timeouts, perProtocol.get(g.protocol) ?? 0, groups.size) }));
+  const count = new Map<string, number>();
+  for (const { name } of named) count.set(name, (count.get(name) ?? 0) + 1);
+  return named.map(({ g, name: base }) => {
+    // Two profiles that differ only in their connect timeout get the same name from groupName.
+    const name = (count.get(base) ?? 0) > 1 ? `${base}-connect-${g.timeouts.connectSeconds}s` : base;
     check.objectName(props.name, name);
     const idSuffix = name === table.name ? '' : name.startsWith(`${table.name}-`) ? name.slice(table.name.length + 1) : name;
     return { ...g, name, idSuffix };
