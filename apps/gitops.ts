@@ -2,15 +2,16 @@
 // folder the synthesizer writes for it (dist/<app>/<cluster>/<env>, or dist/<app>), plus a root
 // "app of apps" that syncs dist/argocd/ itself so removed targets are pruned too.
 // Literal example values: point repoURL at the repository that holds this dist/.
-import { argoCdApps } from '../lib';
-import { mentraCloud } from './mentra-cloud';
-import { nexusRuntime } from './nexus-runtime';
+import { AppSpec, argoCdApps } from '../lib';
 
-export const gitops = argoCdApps({
-  name: 'argocd',
-  source: 'apps/gitops.ts',
-  apps: [mentraCloud, nexusRuntime],
-  repoURL: 'https://git.example.com/platform/realtime.git',
-  targetRevision: 'main',
-  root: 'realtime-apps',
-});
+/** The Argo CD app for the given workload apps (apps/index.ts passes every one of them). */
+export function gitopsFor(apps: AppSpec[]): AppSpec {
+  return argoCdApps({
+    name: 'argocd',
+    source: 'apps/gitops.ts',
+    apps,
+    repoURL: 'https://git.example.com/platform/realtime.git',
+    targetRevision: 'main',
+    root: 'realtime-apps',
+  });
+}

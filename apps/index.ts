@@ -1,13 +1,17 @@
 import { AppSpec, withTopology } from '../lib';
-import { gitops } from './gitops';
+import { gitopsFor } from './gitops';
 import { homelabTraefik } from './homelab-traefik';
 import { kortixApi } from './kortix-api';
 import { mentraCloud } from './mentra-cloud';
 import { nexusRuntime } from './nexus-runtime';
+import { voiceAgents } from './voice-agents';
+
+/** The five seed systems. */
+export const WORKLOAD_APPS: AppSpec[] = [mentraCloud, nexusRuntime, homelabTraefik, voiceAgents, kortixApi];
 
 /**
  * Every reference app, in the order they are synthesized. Each workload app also gets
- * `dist/<app>/TOPOLOGY.md` (a mermaid diagram drawn from its construct tree); `gitops` writes the
- * Argo CD Applications that sync them.
+ * `dist/<app>/TOPOLOGY.md` (a mermaid diagram drawn from its construct tree); `argocd` writes the
+ * Argo CD Applications that sync every one of them.
  */
-export const APPS: AppSpec[] = [...[mentraCloud, nexusRuntime, homelabTraefik, kortixApi].map((app) => withTopology(app)), gitops];
+export const APPS: AppSpec[] = [...WORKLOAD_APPS.map((app) => withTopology(app)), gitopsFor(WORKLOAD_APPS)];

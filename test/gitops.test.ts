@@ -4,7 +4,9 @@ import {
   AppSpec, ArgoCdApplication, ArgoCdApplicationProps, ArgoCdCluster, SYNC_WAVE_ANNOTATION,
   applySyncWaves, argoCdApps, checkObject, setSyncWave, synthesize,
 } from '../lib';
-import { gitops } from '../apps/gitops';
+import { APPS, WORKLOAD_APPS } from '../apps';
+
+const gitops = APPS.find((a) => a.name === 'argocd')!;
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const chart = () => new Chart(new App(), 'test', { namespace: 'argocd' });
@@ -113,10 +115,9 @@ describe('argoCdApps', () => {
 
   test('the reference gitops app covers every target of every reference app', () => {
     const files = synthesize([gitops]).files;
-    expect([...files.keys()].map((f) => f.replace(/^argocd\/argocd\.application\.|\.yaml$/g, ''))).toEqual([
-      'mentra-cloud-east-asia-prod', 'mentra-cloud-france-prod', 'mentra-cloud-us-central-debug', 'mentra-cloud-us-central-dev',
-      'mentra-cloud-us-central-prod', 'mentra-cloud-us-central-staging', 'nexus-runtime', 'realtime-apps',
-    ]);
+    const expected = WORKLOAD_APPS.flatMap((a) => (a.targets ? a.targets.map((t) => `${a.name}-${t.cluster}-${t.env}`) : [a.name]));
+    expect([...files.keys()].map((f) => f.replace(/^argocd\/argocd\.application\.|\.yaml$/g, ''))).toEqual([...expected, 'realtime-apps'].sort());
+    expect(expected).toEqual(expect.arrayContaining(['mentra-cloud-us-central-prod', 'mentra-cloud-france-prod', 'nexus-runtime', 'kortix-api', 'homelab-traefik-cluster-a-prod']));
     for (const text of files.values()) expect(text).toContain('repoURL: https://git.example.com/platform/realtime.git');
   });
 

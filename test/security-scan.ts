@@ -6,7 +6,11 @@
 // violation, `<Kind> <namespace>/<name>: <what is wrong>`. Rules:
 //  1. Pod templates (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod) meet Pod
 //     Security "restricted", unless their Namespace object in the same unit is labelled
-//     `pod-security.kubernetes.io/enforce: baseline`: then they must still meet "baseline".
+//     `pod-security.kubernetes.io/enforce: baseline`: then they must still meet "baseline"; or
+//     labelled `privileged` WITH a POD_SECURITY_REASON_ANNOTATION saying why (MediaServer: UDP
+//     port ranges need hostNetwork, which baseline forbids too): then hostNetwork and hostPort
+//     are allowed and every other "restricted" rule still applies. `privileged` without a reason
+//     is a violation.
 //  2. automountServiceAccountToken is false, unless the pod template carries the annotation
 //     SERVICE_ACCOUNT_TOKEN_ANNOTATION: "required" (the documented opt-in for pods that call the
 //     Kubernetes API).
@@ -27,6 +31,12 @@ type Obj = Record<string, any>;
 export const SERVICE_ACCOUNT_TOKEN_ANNOTATION = 'cdk8s-realtime.io/service-account-token';
 /** Namespace label that relaxes rule 1 from "restricted" to "baseline" (Pod Security Admission's own label). */
 export const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
+
+/** Namespace annotation that must explain an `enforce: privileged` label. */
+export const POD_SECURITY_REASON_ANNOTATION = 'cdk8s-realtime.io/pod-security-reason';
+
+/** How strictly a namespace's pods are scanned. */
+type PodLevel = 'restricted' | 'baseline' | 'host-network';
 
 const NGINX = 'nginx.ingress.kubernetes.io/';
 const TIMEOUT_KEYS = ['proxy-connect-timeout', 'proxy-read-timeout', 'proxy-send-timeout'];
@@ -60,7 +70,15 @@ export function podTemplate(o: Obj): { metadata: Obj; spec: Obj } | undefined {
 /** Scans the objects of one deployment unit; returns one message per violation ([] when clean). */
 export function scanObjects(objects: readonly Obj[], options: ScanOptions = {}): string[] {
   const out: string[] = [];
-  const baseline = new Set(objects.filter((o) => o.kind === 'Namespace' && o.metadata?.labels?.[ENFORCE_LABEL] === 'baseline').map((o) => o.metadata.name as string));
+  const levels = new Map<string, PodLevel>();
+  for (const o of objects.filter((x) => x.kind === 'Namespace')) {
+    const enforce = o.metadata?.labels?.[ENFORCE_LABEL];
+    if (enforce === 'baseline') levels.set(o.metadata.name, 'baseline');
+    if (enforce === 'privileged') {
+      if (o.metadata?.annotations?.[POD_SECURITY_REASON_ANNOTATION]) levels.set(o.metadata.name, 'host-network');
+      else out.push(`Namespace ${o.metadata.name}: enforces Pod Security "privileged" without a ${POD_SECURITY_REASON_ANNOTATION} annotation saying why`);
+    }
+  }
   const needsIsolation = new Set<string>();
   for (const o of objects) {
     const id = `${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`;
@@ -68,7 +86,7 @@ export function scanObjects(objects: readonly Obj[], options: ScanOptions = {}):
     const ns: string | undefined = o.metadata?.namespace;
     const pod = podTemplate(o);
     if (pod) {
-      scanPod(pod, baseline.has(ns ?? ''), add);
+      scanPod(pod, levels.get(ns ?? '') ?? 'restricted', add);
       if (ns) needsIsolation.add(ns);
     }
     if (ns && ((o.kind === 'Service' && o.spec?.selector && Object.keys(o.spec.selector).length > 0) || o.kind === 'Ingress')) needsIsolation.add(ns);
@@ -96,7 +114,9 @@ export function isDefaultDeny(o: Obj, ns: string): boolean {
   return all && types.includes('Ingress') && types.includes('Egress') && (spec.ingress ?? []).length === 0 && (spec.egress ?? []).length === 0;
 }
 
-function scanPod(pod: { metadata: Obj; spec: Obj }, baselineOnly: boolean, add: (msg: string) => void): void {
+function scanPod(pod: { metadata: Obj; spec: Obj }, level: PodLevel, add: (msg: string) => void): void {
+  const baselineOnly = level === 'baseline';
+  const hostNetwork = level === 'host-network';
   const spec = pod.spec;
   const psc = spec.securityContext ?? {};
   const containers: Array<[string, Obj]> = [
@@ -107,7 +127,7 @@ function scanPod(pod: { metadata: Obj; spec: Obj }, baselineOnly: boolean, add: 
   if (containers.length === 0) add('has no containers');
 
   // ---- baseline: always ----
-  for (const f of ['hostNetwork', 'hostPID', 'hostIPC']) if (spec[f] === true) add(`must not set ${f}=true`);
+  for (const f of hostNetwork ? ['hostPID', 'hostIPC'] : ['hostNetwork', 'hostPID', 'hostIPC']) if (spec[f] === true) add(`must not set ${f}=true`);
   for (const [i, v] of (spec.volumes ?? []).entries()) {
     if (v.hostPath) add(`volumes[${i}] (${v.name}) must not be a hostPath volume`);
     else if (!baselineOnly && !RESTRICTED_VOLUMES.some((t) => v[t] !== undefined)) add(`volumes[${i}] (${v.name}) must be one of ${RESTRICTED_VOLUMES.join(', ')}`);
@@ -116,7 +136,7 @@ function scanPod(pod: { metadata: Obj; spec: Obj }, baselineOnly: boolean, add: 
   for (const [at, c] of containers) {
     const sc = c.securityContext ?? {};
     if (sc.privileged === true) add(`${at} must not set securityContext.privileged=true`);
-    for (const p of c.ports ?? []) if (p.hostPort !== undefined && p.hostPort !== 0) add(`${at} must not set hostPort (${p.hostPort})`);
+    if (!hostNetwork) for (const p of c.ports ?? []) if (p.hostPort !== undefined && p.hostPort !== 0) add(`${at} must not set hostPort (${p.hostPort})`);
     if (sc.seccompProfile?.type === 'Unconfined') add(`${at} must not set securityContext.seccompProfile.type=Unconfined`);
     const added: string[] = sc.capabilities?.add ?? [];
     const allowed = baselineOnly ? BASELINE_CAPABILITIES : ['NET_BIND_SERVICE'];

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { ENFORCE_LABEL, SERVICE_ACCOUNT_TOKEN_ANNOTATION, isPinnedImage, scanObjects } from './security-scan';
+import { ENFORCE_LABEL, POD_SECURITY_REASON_ANNOTATION, SERVICE_ACCOUNT_TOKEN_ANNOTATION, isPinnedImage, scanObjects } from './security-scan';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = Record<string, any>;
@@ -199,6 +199,23 @@ describe('scanObjects', () => {
       // The label of another namespace does not count.
       const other = { ...ns('baseline'), metadata: { name: 'other', labels: { [ENFORCE_LABEL]: 'baseline' } } };
       expect(scanDeployment(relaxed, [other])).toHaveLength(5);
+    });
+
+    test('a privileged Namespace with a written reason allows hostNetwork and hostPort only; without a reason it is a violation', () => {
+      const hostAccess = (p: Obj) => { p.hostNetwork = true; container(p).ports[0].hostPort = 8080; };
+      const ns = (annotations?: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo', labels: { [ENFORCE_LABEL]: 'privileged' }, ...(annotations ? { annotations } : {}) } });
+      const withReason = ns({ [POD_SECURITY_REASON_ANNOTATION]: 'UDP port range over hostNetwork' });
+      expect(scanDeployment(hostAccess, [withReason])).toEqual([]);
+      // every other "restricted" rule still applies
+      expect(scanDeployment((p) => { hostAccess(p); p.hostPID = true; delete container(p).securityContext.allowPrivilegeEscalation; }, [withReason])).toEqual([
+        'must not set hostPID=true',
+        'containers[0] (web) must set securityContext.allowPrivilegeEscalation=false',
+      ].map((m) => D + m));
+      expect(scanDeployment(hostAccess, [ns()])).toEqual([
+        `Namespace demo: enforces Pod Security "privileged" without a ${POD_SECURITY_REASON_ANNOTATION} annotation saying why`,
+        `${D}must not set hostNetwork=true`,
+        `${D}containers[0] (web) must not set hostPort (8080)`,
+      ]);
     });
   });
 
