@@ -52,6 +52,8 @@ interface Measurement {
   /** user + sys CPU seconds of the child and its waited-for descendants (less sensitive to other load than wall time). */
   cpuS: Stats;
   rssMB: Stats;
+  /** Output folder of the last run. */
+  lastOut?: string;
   /** Set when the command failed (after retries): its numbers are missing. */
   error?: string;
   /** Busy fraction of the CPUs (other processes) just before each run. */
@@ -163,6 +165,10 @@ function waitQuiet(): number {
   return busy;
 }
 
+/** Placeholder in Spec.args for the run's own output folder. */
+const OUT = '<out>';
+let outCounter = 0;
+
 interface Spec {
   key: string;
   label: string;
@@ -170,8 +176,14 @@ interface Spec {
   args: string[];
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** Runs before every run (e.g. removes the output folder, so every run writes every file). */
-  before?: () => void;
+  /**
+   * Output folder base: every run gets its own new folder `<out>.<n>` (passed where args hold OUT,
+   * and in the env variable outEnv), so every run writes every file. Folders are never reused:
+   * deleting ~10k files and writing them again at the same path makes the next writes several
+   * times slower on this machine (sys time), which would be charged to the synthesizer.
+   */
+  out?: string;
+  outEnv?: string;
   note?: string;
 }
 
@@ -182,7 +194,7 @@ interface Spec {
 function measureGroup(specs: Spec[], o: { runs?: number; warmup?: number } = {}): Measurement[] {
   const warmup = o.warmup ?? 1;
   const runs = o.runs ?? RUNS;
-  const acc = specs.map((sp) => ({ sp, walls: [] as number[], cpus: [] as number[], rss: [] as number[], busy: [] as number[], child: [] as Array<Record<string, number>>, error: undefined as string | undefined }));
+  const acc = specs.map((sp) => ({ sp, walls: [] as number[], cpus: [] as number[], rss: [] as number[], busy: [] as number[], child: [] as Array<Record<string, number>>, error: undefined as string | undefined, lastOut: undefined as string | undefined }));
   for (const { sp } of acc) {
     const cwd = sp.cwd ?? ROOT;
     log(`[bench] ${sp.key}: ${path.relative(ROOT, cwd) || '.'}$ ${[sp.cmd, ...sp.args].map((x) => (x.startsWith(ROOT) ? path.relative(cwd, x) || '.' : x)).join(' ')}`);
@@ -195,10 +207,13 @@ function measureGroup(specs: Spec[], o: { runs?: number; warmup?: number } = {})
       let r: Run | undefined;
       // The working tree is shared with other sessions: a run can fail while a file is half-edited.
       for (let attempt = 1; !r; attempt++) {
-        a.sp.before?.();
+        const out = a.sp.out ? `${a.sp.out}.${++outCounter}` : undefined;
+        const args = a.sp.args.map((x) => (x === OUT ? out! : x));
+        const env = a.sp.outEnv ? { ...(a.sp.env ?? childEnv()), [a.sp.outEnv]: out! } : a.sp.env;
+        a.lastOut = out;
         busy = i < warmup ? 0 : waitQuiet();
         try {
-          r = runOnce(a.sp.cmd, a.sp.args, a.sp);
+          r = runOnce(a.sp.cmd, args, { cwd: a.sp.cwd, env });
         } catch (e) {
           const msg = (e as Error).message.split('\n').filter((l) => l.trim() && !/^\s+at /.test(l)).slice(0, 6).join(' | ');
           log(`[bench]   ${a.sp.key}: attempt ${attempt} failed: ${msg}`);
@@ -222,12 +237,8 @@ function measureGroup(specs: Spec[], o: { runs?: number; warmup?: number } = {})
   }
   return acc.map((a) => ({
     key: a.sp.key, label: a.sp.label, command: [a.sp.cmd, ...a.sp.args].join(' '), warmup, runs,
-    wallS: stats(a.walls), cpuS: stats(a.cpus), rssMB: stats(a.rss), busyBefore: stats(a.busy), child: a.child, note: a.error ? `FAILED: ${a.error}` : a.sp.note, error: a.error,
+    wallS: stats(a.walls), cpuS: stats(a.cpus), rssMB: stats(a.rss), busyBefore: stats(a.busy), child: a.child, note: a.error ? `FAILED: ${a.error}` : a.sp.note, error: a.error, lastOut: a.lastOut,
   }));
-}
-
-function fresh(dir: string): () => void {
-  return () => fs.rmSync(dir, { recursive: true, force: true });
 }
 
 function walk(dir: string): string[] {
@@ -415,17 +426,16 @@ function main(): void {
     fs.writeFileSync(script, yamlFloorScript());
     const fleetSpecs: Spec[] = [
       { key: 'node0', label: 'floor: `node -e 0`', cmd: node, args: ['-e', '0'] },
-      { key: 'a', label: '(a) ours, all apps: node -r ./tools/register.js apps/main.ts', cmd: node, args: ['-r', register, 'apps/main.ts', '--outdir', aOut], before: fresh(aOut) },
+      { key: 'a', label: '(a) ours, all apps: node -r ./tools/register.js apps/main.ts', cmd: node, args: ['-r', register, 'apps/main.ts', '--outdir', OUT], out: aOut },
       { key: 'reg0', label: 'runner floor: `node -r ./tools/register.js -e 0` (ts-node + swc, loads typescript)', cmd: node, args: ['-r', register, '-e', '0'] },
-      { key: 'ajs', label: '(a-js) diagnostic: (a) precompiled with swc: node <tmp>/apps/main.js', cmd: node, args: [path.join(oursJs, 'apps', 'main.js'), '--outdir', ajsOut], before: fresh(ajsOut) },
-      { key: 'a1', label: '(a1) ours, S1 only (--app mentra-cloud)', cmd: node, args: ['-r', register, 'apps/main.ts', '--outdir', a1Out, '--app', 'mentra-cloud'], before: fresh(a1Out) },
-      { key: 'b', label: '(b) plain cdk8s-plus-28 S1: npx cdk8s synth (app: npx ts-node main.ts, type-checking)', cmd: 'npx', args: ['cdk8s', 'synth', '--output', bOut], cwd: BASELINE, before: fresh(bOut) },
-      { key: 'c', label: '(c) same baseline precompiled with tsc: node build/main.js', cmd: node, args: [path.join(build, 'main.js')], cwd: BASELINE, env: childEnv({ CDK8S_OUTDIR: cOut }), before: fresh(cOut) },
+      { key: 'ajs', label: '(a-js) diagnostic: (a) precompiled with swc: node <tmp>/apps/main.js', cmd: node, args: [path.join(oursJs, 'apps', 'main.js'), '--outdir', OUT], out: ajsOut },
+      { key: 'a1', label: '(a1) ours, S1 only (--app mentra-cloud)', cmd: node, args: ['-r', register, 'apps/main.ts', '--outdir', OUT, '--app', 'mentra-cloud'], out: a1Out },
+      { key: 'b', label: '(b) plain cdk8s-plus-28 S1: npx cdk8s synth (app: npx ts-node main.ts, type-checking)', cmd: 'npx', args: ['cdk8s', 'synth', '--output', OUT], cwd: BASELINE, out: bOut },
+      { key: 'c', label: '(c) same baseline precompiled with tsc: node build/main.js', cmd: node, args: [path.join(build, 'main.js')], cwd: BASELINE, out: cOut, outEnv: 'CDK8S_OUTDIR' },
     ];
-    if (ours) fleetSpecs.push({ key: 'd', label: '(d) YAML floor, process: node (load yaml, serialize pre-dumped JSON, write files)', cmd: node, args: [script, dump, dOut], before: fresh(dOut) });
+    if (ours) fleetSpecs.push({ key: 'd', label: '(d) YAML floor, process: node (load yaml, serialize pre-dumped JSON, write files)', cmd: node, args: [script, dump, OUT], out: dOut });
     const fleet = measureGroup(fleetSpecs);
-    const objectCounts: Record<string, number> = { ajs: yamlFiles(ajsOut), a: yamlFiles(aOut), a1: yamlFiles(a1Out), b: countObjects(bOut), c: countObjects(cOut), d: yamlFiles(dOut) };
-    for (const m of fleet) m.objects = objectCounts[m.key];
+    for (const m of fleet) if (m.lastOut) m.objects = ['b', 'c'].includes(m.key) ? countObjects(m.lastOut) : yamlFiles(m.lastOut);
     // (d') in-process: only toYaml() over the already-built objects; each run is the mean of 50 passes.
     const passes = 50;
     const toYaml = ours?.lib.toYaml;
@@ -449,7 +459,7 @@ function main(): void {
       return {
         key: `${who}-${n}${suffix}`,
         label: who === 'ours' ? `ours ${n} services${suffix ? ' (paired with plain 1200)' : ''}` : `plain cdk8s single App ${n} services`,
-        cmd: node, args: ['-r', register, `bench/scale/${who}.ts`, String(n), out], before: fresh(out),
+        cmd: node, args: ['-r', register, `bench/scale/${who}.ts`, String(n), OUT], out,
       };
     };
     const scaling = [
