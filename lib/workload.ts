@@ -2,9 +2,12 @@ import { Duration } from 'cdk8s';
 import { Checker } from './private/checks';
 import { isPercent, parseQuantity } from './private/k8s-names';
 
-/** Timings of one HTTP probe. Every field is emitted explicitly. */
+/** Timings of one probe. Every field is emitted explicitly. */
 export interface ProbeTiming {
-  /** HTTP path probed. @default - `probes.path` */
+  /**
+   * HTTP path probed.
+   * @default - `probes.path` for startup and readiness; liveness is a TCP check of the port unless a path is set
+   */
   readonly path?: string;
   /** Delay before the first probe. @default Duration.seconds(0) */
   readonly initialDelay?: Duration;
@@ -16,9 +19,12 @@ export interface ProbeTiming {
   readonly failureThreshold?: number;
 }
 
-/** The three probes of a container. All are HTTP GETs on the `http` port. */
+/**
+ * The three probes of a container, on the `http` port. Startup and readiness are HTTP GETs;
+ * liveness is a TCP check unless it is given a path of its own.
+ */
 export interface ProbeOptions {
-  /** Default HTTP path of all three probes. @default '/health' */
+  /** HTTP path of the startup and readiness probes. @default '/health' */
   readonly path?: string;
   /**
    * Startup probe: liveness and readiness start only once it succeeds. Its budget
@@ -28,13 +34,20 @@ export interface ProbeOptions {
   readonly startup?: ProbeTiming;
   /** Readiness: failing removes the pod from the Service. @default - period 5 s, timeout 2 s, failureThreshold 2 */
   readonly readiness?: ProbeTiming;
-  /** Liveness: failing restarts the container. Must differ from readiness. @default - period 10 s, timeout 3 s, failureThreshold 6 */
+  /**
+   * Liveness: failing restarts the container. By default a TCP check of the port ("the process is
+   * alive and accepts connections"): a liveness probe that shares readiness' HTTP endpoint restarts
+   * pods that are merely busy or whose dependencies are down (kube-score pod-probes-identical).
+   * Give it a `path` for an HTTP check (e.g. a cheap "/livez"); it must then differ from readiness.
+   * @default - TCP on the port, period 10 s, timeout 3 s, failureThreshold 6
+   */
   readonly liveness?: ProbeTiming;
 }
 
 /** Resolved probe, as emitted. @internal */
 export interface ResolvedProbe {
-  readonly httpGet: { path: string; port: string; scheme: 'HTTP' };
+  readonly httpGet?: { path: string; port: string; scheme: 'HTTP' };
+  readonly tcpSocket?: { port: string };
   readonly initialDelaySeconds: number;
   readonly periodSeconds: number;
   readonly timeoutSeconds: number;
@@ -54,15 +67,16 @@ export function resolveProbes(check: Checker, probes: ProbeOptions = {}, port: s
   const one = (kind: keyof typeof PROBE_DEFAULTS, t: ProbeTiming = {}): ResolvedProbe => {
     const d = PROBE_DEFAULTS[kind];
     const prop = `probes.${kind}`;
+    const tcp = kind === 'liveness' && t.path === undefined;
     const path = t.path ?? base;
-    if (!path.startsWith('/') || /\s/.test(path)) check.fail(`${prop}.path`, path, 'be an absolute URL path without spaces', 'use e.g. "/health"');
+    if (!tcp && (!path.startsWith('/') || /\s/.test(path))) check.fail(`${prop}.path`, path, 'be an absolute URL path without spaces', 'use e.g. "/health"');
     const periodSeconds = check.seconds(`${prop}.period`, t.period ?? Duration.seconds(d.period), 1, 3600);
     const timeoutSeconds = check.seconds(`${prop}.timeout`, t.timeout ?? Duration.seconds(d.timeout), 1, 3600);
     if (timeoutSeconds >= periodSeconds) {
       check.fail(`${prop}.timeout`, `${timeoutSeconds}s`, `be shorter than the period (${periodSeconds}s), or probes overlap`, `use a timeout below ${periodSeconds}s or a longer period`);
     }
     return {
-      httpGet: { path, port, scheme: 'HTTP' },
+      ...(tcp ? { tcpSocket: { port } } : { httpGet: { path, port, scheme: 'HTTP' as const } }),
       initialDelaySeconds: check.seconds(`${prop}.initialDelay`, t.initialDelay ?? Duration.seconds(0), 0, 3600),
       periodSeconds,
       timeoutSeconds,
@@ -75,7 +89,7 @@ export function resolveProbes(check: Checker, probes: ProbeOptions = {}, port: s
   const liveness = one('liveness', probes.liveness);
   if (JSON.stringify(readiness) === JSON.stringify(liveness)) {
     const l = liveness;
-    check.fail('probes.liveness', `GET ${l.httpGet.path}, initialDelay ${l.initialDelaySeconds}s, period ${l.periodSeconds}s, timeout ${l.timeoutSeconds}s, failureThreshold ${l.failureThreshold}`, 'differ from the readiness probe (an identical liveness probe restarts pods that are merely busy, kube-score pod-probes-identical)',
+    check.fail('probes.liveness', `GET ${l.httpGet?.path}, initialDelay ${l.initialDelaySeconds}s, period ${l.periodSeconds}s, timeout ${l.timeoutSeconds}s, failureThreshold ${l.failureThreshold}`, 'differ from the readiness probe (an identical liveness probe restarts pods that are merely busy, kube-score pod-probes-identical)',
       'give liveness a longer period or higher failureThreshold, or a different path such as "/livez"');
   }
   return { startup, readiness, liveness };

@@ -95,7 +95,8 @@ describe('RealtimeService', () => {
       const httpGet = { path: '/health', port: 'http', scheme: 'HTTP' };
       expect(k.startupProbe).toEqual({ httpGet, initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 24, successThreshold: 1 });
       expect(k.readinessProbe).toEqual({ httpGet, initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2, successThreshold: 1 });
-      expect(k.livenessProbe).toEqual({ httpGet, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 6, successThreshold: 1 });
+      // liveness defaults to a TCP check: it never shares readiness' HTTP endpoint (kube-score pod-probes-identical)
+      expect(k.livenessProbe).toEqual({ tcpSocket: { port: 'http' }, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 6, successThreshold: 1 });
       expect(k.livenessProbe).not.toEqual(k.readinessProbe);
     });
 
@@ -1099,7 +1100,7 @@ describe('RealtimeService', () => {
     });
 
     it('fails when the readiness probe is identical to the liveness probe', () => {
-      const fn = build({ probes: { readiness: { period: Duration.seconds(10), timeout: Duration.seconds(3), failureThreshold: 6 } } });
+      const fn = build({ probes: { readiness: { period: Duration.seconds(10), timeout: Duration.seconds(3), failureThreshold: 6 }, liveness: { path: '/health' } } });
       expect(fn).toThrow(RealtimeConfigError);
       expect(fn).toThrow(exactly(
         '[test/Svc] RealtimeService \'probes.liveness\' is "GET /health, initialDelay 0s, period 10s, timeout 3s, failureThreshold 6": must differ from the readiness probe (an identical liveness probe restarts pods that are merely busy, kube-score pod-probes-identical). '
@@ -1305,7 +1306,7 @@ describe('RealtimeService', () => {
     // message shows Duration internals ({"amount":5,"unit":{"label":"seconds","inMillis":1000}}).
     it('names identical probes in seconds, not as Duration internals', () => {
       const timing: ProbeTiming = { period: Duration.seconds(5), timeout: Duration.seconds(2), failureThreshold: 2 };
-      const error = thrown(build({ probes: { readiness: timing, liveness: timing } })) as Error;
+      const error = thrown(build({ probes: { readiness: timing, liveness: { ...timing, path: '/health' } } })) as Error;
       expect(error).toBeInstanceOf(RealtimeConfigError);
       expect(error.message).toMatch(/^\[test\/Svc\] RealtimeService 'probes\.liveness' is .*: must differ from the readiness probe/);
       expect(error.message).not.toContain('inMillis');
