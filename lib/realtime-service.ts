@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { PolicyRule, Peer, WorkloadNetworkPolicy, dnsEgress } from './network-policy';
 import { Checker } from './private/checks';
 import {
-  ContainerPort, ResolvedWorkload, WorkloadProps, checkReplicaRange, deployment, disruptionBudget, horizontalAutoscaler, podTemplate, refuseServicePortRange,
+  ContainerPort, ResolvedWorkload, checkBootBudget, WorkloadProps, checkReplicaRange, deployment, disruptionBudget, horizontalAutoscaler, podTemplate, refuseServicePortRange,
   renderRoutes, resourceMetrics, spreadConstraints,
 } from './private/pod-spec';
 import { IngressController, RenderedRouteGroup, Route, RouteProtocol, controllerSources } from './routing';
@@ -126,7 +126,7 @@ export interface NetworkPolicyOptions {
 }
 
 /** Properties of {@link RealtimeService}. */
-export interface RealtimeServiceProps extends Omit<WorkloadProps, 'bootTime'> {
+export interface RealtimeServiceProps extends WorkloadProps {
   /** The HTTP endpoint; the probes use it. */
   readonly http: HttpEndpoint;
   /** A WebSocket endpoint on its own port. @default - WebSockets share the HTTP port */
@@ -241,6 +241,7 @@ export class RealtimeService extends Construct {
 
     // ---- container ----
     const probes = resolveProbes(check, props.probes, 'http');
+    if (props.bootTime) checkBootBudget(check, probes.startup, check.seconds('bootTime', props.bootTime, 1, 86400));
     const resources = resolveResources(check, props.resources);
     const shutdown = resolveShutdown(check, props.shutdown);
     const env = checkEnv(check, props.env);

@@ -866,7 +866,7 @@ describe('RealtimeService', () => {
       replicas: 3, autoscaling, disruptionBudget: DisruptionBudget.maxUnavailable(1),
       resources, probes, shutdown, serviceType: HttpServiceType.NODE_PORT, routes, networkPolicy,
       env: { LOG_LEVEL: 'info' }, args: ['--serve'], runAsUser: 20001, minReady: Duration.seconds(30), spread: false,
-      secrets: [SecretMount.envFromSecret('glasses-env')],
+      secrets: [SecretMount.envFromSecret('glasses-env')], bootTime: Duration.seconds(120),
     };
     // `replicas` and `autoscaling` exclude each other, so each is exercised in its own chart.
     const scaled = chart();
@@ -1105,6 +1105,13 @@ describe('RealtimeService', () => {
       expect(fn).toThrow(exactly(
         '[test/Svc] RealtimeService \'probes.liveness\' is "GET /health, initialDelay 0s, period 10s, timeout 3s, failureThreshold 6": must differ from the readiness probe (an identical liveness probe restarts pods that are merely busy, kube-score pod-probes-identical). '
         + 'Fix: give liveness a longer period or higher failureThreshold, or a different path such as "/livez"'));
+    });
+
+    it('fails when the startup probe budget is shorter than the declared boot time', () => {
+      expect(build({ bootTime: Duration.minutes(5) })).toThrow(exactly(
+        '[test/Svc] RealtimeService \'probes.startup.failureThreshold\' is 24: must '
+        + 'give the startup probe a budget of at least bootTime (300s), but initialDelay 0s + period 5s x failureThreshold 24 = 120s: the kubelet would kill the container while it boots. '
+        + 'Fix: set probes.startup.failureThreshold to 60 or more, or lengthen probes.startup.period'));
     });
 
     it('fails when a probe path is relative', () => {

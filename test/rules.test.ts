@@ -83,3 +83,23 @@ describe('rules across one chart', () => {
     expect(checkChart([{ path: 'demo/S', json: svc({ 'app.kubernetes.io/instance': 'cloud-prod' }) }])).toEqual([]);
   });
 });
+
+describe('spread versus replicas', () => {
+  const zoneAntiAffinity = (replicas: number) => deployment((d) => {
+    d.spec.replicas = replicas;
+    d.spec.template.spec.affinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'topology.kubernetes.io/zone', labelSelector: { matchLabels: { app: 'web' } } }] } };
+  });
+  const hpa = (max: number) => ({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: meta('web'), spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 4, maxReplicas: max } });
+
+  test('fails when required zone anti-affinity meets an HPA that scales past the zones (the cdk8s-plus spread trap)', () => {
+    const problems = checkChart([{ path: 'demo/D', json: zoneAntiAffinity(4) }, { path: 'demo/H', json: hpa(15) }]).map(formatProblem);
+    expect(problems).toEqual(['[demo/D] Deployment demo/web \'spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0]\' is "topology.kubernetes.io/zone": '
+      + 'must allow every replica to schedule: required anti-affinity across zones places at most one pod per zone, but up to 15 replicas can run (HPA web maxReplicas); with 3 zones, 12 stay Pending. '
+      + 'Fix: spread with topologySpreadConstraints and whenUnsatisfiable: ScheduleAnyway (RealtimeService `spread`), or use preferred anti-affinity']);
+  });
+
+  test('fails for a fixed replica count above the zones too, and passes at or below it', () => {
+    expect(checkChart([{ path: 'demo/D', json: zoneAntiAffinity(5) }])).toHaveLength(1);
+    expect(checkChart([{ path: 'demo/D', json: zoneAntiAffinity(3) }])).toEqual([]);
+  });
+});

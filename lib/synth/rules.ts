@@ -360,6 +360,7 @@ export function checkChart(objects: SynthObject[]): Problem[] {
     if (j.kind === 'Service' && j.spec?.selector && !selects(j.spec.selector)) add('spec.selector', j.spec.selector, 'select the pods of a workload in the same namespace', 'fix the selector');
     if (j.kind === 'PodDisruptionBudget' && !selects(j.spec?.selector?.matchLabels)) add('spec.selector', j.spec?.selector, 'select the pods of a workload in the same namespace', 'fix the selector');
     if (j.kind === 'NetworkPolicy' && Object.keys(j.spec?.podSelector?.matchLabels ?? {}).length > 0 && !selects(j.spec.podSelector.matchLabels)) add('spec.podSelector', j.spec.podSelector, 'select the pods of a workload in the same namespace', 'fix the selector');
+    if (['Deployment', 'StatefulSet'].includes(j.kind)) checkSpreadVsReplicas(j, objects, add);
     if (j.kind === 'HorizontalPodAutoscaler') {
       const ref = j.spec?.scaleTargetRef ?? {};
       if (!workloads.some((w) => w.json.kind === ref.kind && w.json.metadata.name === ref.name && w.json.metadata.namespace === ns)) add('spec.scaleTargetRef', ref, 'name a workload in the same namespace', 'fix the target');
@@ -376,4 +377,28 @@ export function checkChart(objects: SynthObject[]): Problem[] {
     }
   }
   return out;
+}
+
+/** Regions of the big clouds have 3 zones; a rule that needs a zone count assumes this. */
+export const ASSUMED_ZONES = 3;
+
+/**
+ * Spread versus replicas: required pod anti-affinity across zones allows one pod per zone, so more
+ * replicas than zones (fixed, or an HPA maximum) leave pods Pending forever. This is the trap of
+ * cdk8s-plus `spread: true` under an HPA (e.g. an HPA of 4-15 in a 3-zone region).
+ */
+function checkSpreadVsReplicas(j: Obj, objects: SynthObject[], add: Add): void {
+  const required: Obj[] = j.spec?.template?.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+  const labels = j.spec?.template?.metadata?.labels;
+  const hpa = objects.find((o) => o.json.kind === 'HorizontalPodAutoscaler' && o.json.metadata?.namespace === j.metadata.namespace
+    && o.json.spec?.scaleTargetRef?.kind === j.kind && o.json.spec?.scaleTargetRef?.name === j.metadata.name);
+  const max: number = hpa ? hpa.json.spec.maxReplicas : (j.spec?.replicas ?? 1);
+  required.forEach((term: Obj, i: number) => {
+    if (term.topologyKey !== 'topology.kubernetes.io/zone' || !matches(term.labelSelector?.matchLabels, labels)) return;
+    if (max > ASSUMED_ZONES) {
+      add(`spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[${i}]`, term.topologyKey,
+        `allow every replica to schedule: required anti-affinity across zones places at most one pod per zone, but up to ${max} replicas can run${hpa ? ` (HPA ${hpa.json.metadata.name} maxReplicas)` : ''}; with ${ASSUMED_ZONES} zones, ${max - ASSUMED_ZONES} stay Pending`,
+        'spread with topologySpreadConstraints and whenUnsatisfiable: ScheduleAnyway (RealtimeService `spread`), or use preferred anti-affinity');
+    }
+  });
 }
