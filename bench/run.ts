@@ -263,7 +263,7 @@ function countObjects(dir: string): number {
 
 function compileOurs(outRoot: string): number {
   let n = 0;
-  for (const dir of ['apps', 'lib', 'imports']) {
+  for (const dir of ['apps', 'lib', 'imports', 'bench/scale']) {
     for (const file of walk(path.join(ROOT, dir))) {
       if (!file.endsWith('.ts') || file.endsWith('.d.ts')) continue;
       const { code } = swc.transformFileSync(file, { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' }, sourceMaps: false, swcrc: false, configFile: false });
@@ -429,6 +429,7 @@ function main(): void {
       { key: 'a', label: '(a) ours, all apps: node -r ./tools/register.js apps/main.ts', cmd: node, args: ['-r', register, 'apps/main.ts', '--outdir', OUT], out: aOut },
       { key: 'reg0', label: 'runner floor: `node -r ./tools/register.js -e 0` (ts-node + swc, loads typescript)', cmd: node, args: ['-r', register, '-e', '0'] },
       { key: 'ajs', label: '(a-js) diagnostic: (a) precompiled with swc: node <tmp>/apps/main.js', cmd: node, args: [path.join(oursJs, 'apps', 'main.js'), '--outdir', OUT], out: ajsOut },
+      { key: 'a1js', label: '(a1-js) diagnostic: (a1) precompiled with swc', cmd: node, args: [path.join(oursJs, 'apps', 'main.js'), '--outdir', OUT, '--app', 'mentra-cloud'], out: path.join(tmp, 'a1-js') },
       { key: 'a1', label: '(a1) ours, S1 only (--app mentra-cloud)', cmd: node, args: ['-r', register, 'apps/main.ts', '--outdir', OUT, '--app', 'mentra-cloud'], out: a1Out },
       { key: 'b', label: '(b) plain cdk8s-plus-28 S1: npx cdk8s synth (app: npx ts-node main.ts, type-checking)', cmd: 'npx', args: ['cdk8s', 'synth', '--output', OUT], cwd: BASELINE, out: bOut },
       { key: 'c', label: '(c) same baseline precompiled with tsc: node build/main.js', cmd: node, args: [path.join(build, 'main.js')], cwd: BASELINE, out: cOut, outEnv: 'CDK8S_OUTDIR' },
@@ -464,7 +465,10 @@ function main(): void {
     };
     const scaling = [
       ...measureGroup([scaleSpec('ours', 12), scaleSpec('ours', 120), scaleSpec('plain', 120)]),
-      ...measureGroup([scaleSpec('ours', 1200)]),
+      ...measureGroup([scaleSpec('ours', 1200), {
+        key: 'ours-1200-js', label: 'ours 1200 services, precompiled with swc (diagnostic: no ts-node/typescript in the process)',
+        cmd: node, args: [path.join(oursJs, 'bench', 'scale', 'ours.js'), '1200', OUT], out: path.join(tmp, 'ours-1200-js'),
+      }]),
       // plain at 1,200 is quadratic (~30-100 s a run): few runs, no warm-up, each paired with a run of ours.
       ...measureGroup([scaleSpec('ours', 1200, '-paired'), { ...scaleSpec('plain', 1200), note: `${PLAIN_1200_RUNS} run(s), no warm-up (quadratic)` }], { runs: PLAIN_1200_RUNS, warmup: 0 }),
     ];
@@ -522,6 +526,7 @@ function main(): void {
       ['(a)/(c)', med('a') / med('c')],
       ['(a1)/(c)', med('a1') / med('c')],
       ['(a-js)/(c) (our framework vs plain, both precompiled)', med('ajs') / med('c')],
+      ['(a1-js)/(c) (S1 only, both precompiled)', med('a1js') / med('c')],
       ['(a) - (a-js): runtime TypeScript compilation, s', med('a') - med('ajs')],
       ['(c)/(b)', med('c') / med('b')],
       ['(a)/(d) process floor', med('a') / med('d')],
@@ -558,10 +563,13 @@ function main(): void {
     const targets: Array<{ name: string; value: number; limit: number; unit: string }> = [
       { name: '(a)/(b) <= 0.25', value: med('a') / med('b'), limit: 0.25, unit: '' },
       { name: '(a)/(c) <= 1.5', value: med('a') / med('c'), limit: 1.5, unit: '' },
+      { name: '(info) (a1)/(b) <= 0.25, S1 only: the same 12 objects on both sides', value: med('a1') / med('b'), limit: 0.25, unit: '' },
+      { name: '(info) (a1)/(c) <= 1.5, S1 only', value: med('a1') / med('c'), limit: 1.5, unit: '' },
       { name: 'ours(1,200) / plain single-App(1,200) <= 0.1', value: med('ours-1200') / med('plain-1200'), limit: 0.1, unit: '' },
       { name: 'ours t(1,200)/t(120) <= 11', value: med('ours-1200') / med('ours-120'), limit: 11, unit: '' },
       { name: 'ours peak RSS at 1,200 <= 250 MB', value: get('ours-1200')?.rssMB.max ?? NaN, limit: 250, unit: ' MB' },
     ];
+    targets.push({ name: '(info) ours peak RSS at 1,200 precompiled (no ts-node/typescript loaded) <= 250 MB', value: get('ours-1200-js')?.rssMB.max ?? NaN, limit: 250, unit: ' MB' });
     if (jest) targets.push({ name: 'npm test warm (npx jest --ci, 2nd run) <= 15 s', value: jest.secondS, limit: 15, unit: ' s' });
     lines.push('\n## Targets\n');
     for (const t of targets) lines.push(`${Number.isNaN(t.value) ? 'N/A ' : t.value <= t.limit ? 'PASS' : 'MISS'}  ${t.name}: ${t.value.toFixed(3)}${t.unit}`);
