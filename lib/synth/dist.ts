@@ -16,6 +16,16 @@ export interface DistDiff {
   readonly stale: string[];
 }
 
+/** A file's text, or undefined when it does not exist (one system call instead of two). */
+function readIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+}
+
 /** True when a file on disk was written by the synthesizer (its header carries the marker). */
 export function isGenerated(file: string): boolean {
   let fd: number | undefined;
@@ -56,13 +66,18 @@ function staleFiles(outdir: string, result: SynthResult): string[] {
 export function writeDist(outdir: string, result: SynthResult): WriteReport {
   const written: string[] = [];
   let unchanged = 0;
+  const madeDirs = new Set<string>();
   for (const [rel, content] of result.files) {
     const file = path.join(outdir, rel);
-    if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === content) {
+    if (readIfExists(file) === content) {
       unchanged++;
       continue;
     }
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const dir = path.dirname(file);
+    if (!madeDirs.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      madeDirs.add(dir);
+    }
     fs.writeFileSync(file, content);
     written.push(rel);
   }
