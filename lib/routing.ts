@@ -84,7 +84,7 @@ export interface RouteTimeouts {
  * One path of a realtime service, with the intent that every ingress controller must honour.
  *
  * The model is controller-neutral: an {@link IngressController} turns a set of routes into
- * ingress-nginx Ingresses today; the same route renders for other controllers.
+ * ingress-nginx Ingresses, Traefik IngressRoutes, Gateway API HTTPRoutes or an AWS ALB Ingress.
  */
 export class Route {
   /** A request/response route with short timeouts. */
