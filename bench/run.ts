@@ -427,7 +427,7 @@ function main(): void {
     const fleetSpecs: Spec[] = [
       { key: 'node0', label: 'floor: `node -e 0`', cmd: node, args: ['-e', '0'] },
       { key: 'a', label: '(a) ours, all apps: node -r ./tools/register.js apps/main.ts', cmd: node, args: ['-r', register, 'apps/main.ts', '--outdir', OUT], out: aOut },
-      { key: 'reg0', label: 'runner floor: `node -r ./tools/register.js -e 0` (ts-node + swc, loads typescript)', cmd: node, args: ['-r', register, '-e', '0'] },
+      { key: 'reg0', label: 'runner floor: `node -r ./tools/register.js -e 0` (the cached SWC require hook)', cmd: node, args: ['-r', register, '-e', '0'] },
       { key: 'ajs', label: '(a-js) diagnostic: (a) precompiled with swc: node <tmp>/apps/main.js', cmd: node, args: [path.join(oursJs, 'apps', 'main.js'), '--outdir', OUT], out: ajsOut },
       { key: 'a1js', label: '(a1-js) diagnostic: (a1) precompiled with swc', cmd: node, args: [path.join(oursJs, 'apps', 'main.js'), '--outdir', OUT, '--app', 'mentra-cloud'], out: path.join(tmp, 'a1-js') },
       { key: 'a1', label: '(a1) ours, S1 only (--app mentra-cloud)', cmd: node, args: ['-r', register, 'apps/main.ts', '--outdir', OUT, '--app', 'mentra-cloud'], out: a1Out },
@@ -466,7 +466,7 @@ function main(): void {
     const scaling = [
       ...measureGroup([scaleSpec('ours', 12), scaleSpec('ours', 120), scaleSpec('plain', 120)]),
       ...measureGroup([scaleSpec('ours', 1200), {
-        key: 'ours-1200-js', label: 'ours 1200 services, precompiled with swc (diagnostic: no ts-node/typescript in the process)',
+        key: 'ours-1200-js', label: 'ours 1200 services, precompiled with swc (diagnostic: no require hook in the process)',
         cmd: node, args: [path.join(oursJs, 'bench', 'scale', 'ours.js'), '1200', OUT], out: path.join(tmp, 'ours-1200-js'),
       }]),
       // plain at 1,200 is quadratic (~30-100 s a run): few runs, no warm-up, each paired with a run of ours.
@@ -569,7 +569,7 @@ function main(): void {
       { name: 'ours t(1,200)/t(120) <= 11', value: med('ours-1200') / med('ours-120'), limit: 11, unit: '' },
       { name: 'ours peak RSS at 1,200 <= 250 MB', value: get('ours-1200')?.rssMB.max ?? NaN, limit: 250, unit: ' MB' },
     ];
-    targets.push({ name: '(info) ours peak RSS at 1,200 precompiled (no ts-node/typescript loaded) <= 250 MB', value: get('ours-1200-js')?.rssMB.max ?? NaN, limit: 250, unit: ' MB' });
+    targets.push({ name: '(info) ours peak RSS at 1,200 precompiled (no require hook loaded) <= 250 MB', value: get('ours-1200-js')?.rssMB.max ?? NaN, limit: 250, unit: ' MB' });
     if (jest) targets.push({ name: 'npm test warm (npx jest --ci, 2nd run) <= 15 s', value: jest.secondS, limit: 15, unit: ' s' });
     lines.push('\n## Targets\n');
     for (const t of targets) lines.push(`${Number.isNaN(t.value) ? 'N/A ' : t.value <= t.limit ? 'PASS' : 'MISS'}  ${t.name}: ${t.value.toFixed(3)}${t.unit}`);
