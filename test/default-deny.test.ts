@@ -1,18 +1,8 @@
 import { App, Chart } from 'cdk8s';
-import { NamespaceIsolation, RealtimeConfigError, toYaml } from '../lib';
+import { NamespaceIsolation, toYaml } from '../lib';
+import { errorOf } from './util';
 
 const chart = (namespace?: string) => new Chart(new App(), 'test', namespace ? { namespace } : {});
-/** Runs `fn` and returns the RealtimeConfigError message it throws. */
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof RealtimeConfigError) return e.message;
-    throw e;
-  }
-  throw new Error('expected a RealtimeConfigError');
-}
-
 describe('NamespaceIsolation', () => {
   test('emits a default-deny NetworkPolicy: every pod, Ingress and Egress, no rules', () => {
     // GIVEN

@@ -1,17 +1,6 @@
 import { Chart } from 'cdk8s';
-import { DependencyPort, ManagedDependency, ManagedDependencyProps, Peer, RealtimeConfigError, RealtimeService, checkChart, checkObject } from '../lib';
-import { chart, find, objects, yaml } from './util';
-
-/** Runs `fn` and returns the RealtimeConfigError message it throws. */
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof RealtimeConfigError) return e.message;
-    throw e;
-  }
-  throw new Error('expected a RealtimeConfigError');
-}
+import { DependencyPort, ManagedDependency, ManagedDependencyProps, Peer, RealtimeService, checkChart, checkObject } from '../lib';
+import { chart, errorOf, find, objects, yaml } from './util';
 
 function postgres(c: Chart, overrides: Partial<ManagedDependencyProps> = {}): ManagedDependency {
   return new ManagedDependency(c, 'Postgres', {

@@ -2,25 +2,14 @@ import { ApiObject, Chart, Duration } from 'cdk8s';
 import { parse } from 'yaml';
 import {
   ExternalSecretSource, ExternalSecretSourceProps, KeyVaultObjectType, KeyVaultSecretProviderClass, KeyVaultSecretProviderClassProps,
-  RealtimeConfigError, RealtimeService, RealtimeServiceProps, RemoteSecret, SecretMount, SecretStoreRef, checkObject,
+  RealtimeService, RealtimeServiceProps, RemoteSecret, SecretMount, SecretStoreRef, checkObject,
 } from '../lib';
 import { goDuration } from '../lib/secrets';
 import { scanObjects } from './security-scan';
-import { chart, find, objects, yaml } from './util';
+import { chart, errorOf, find, objects, yaml } from './util';
 
 const TENANT = '8f6b0e2a-1c3d-4e5f-9a7b-0c1d2e3f4a5b';
 const CLIENT = '2d4e6f80-a1b2-4c3d-8e9f-0a1b2c3d4e5f';
-
-/** Runs `fn` and returns the RealtimeConfigError message it throws. */
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof RealtimeConfigError) return e.message;
-    throw e;
-  }
-  throw new Error('expected a RealtimeConfigError');
-}
 
 function externalSecret(c: Chart, overrides: Partial<ExternalSecretSourceProps> = {}): ExternalSecretSource {
   return new ExternalSecretSource(c, 'Env', {

@@ -1,19 +1,9 @@
 import { App, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Hop, ManagedIngressOverlay, ManagedIngressOverlayProps, RealtimeConfigError, RealtimeService, Route, checkTimeoutBudget } from '../lib';
+import { Hop, ManagedIngressOverlay, ManagedIngressOverlayProps, RealtimeService, Route, checkTimeoutBudget } from '../lib';
+import { errorOf } from './util';
 
 const chart = () => new Chart(new App(), 'test', { namespace: 'demo' });
-/** Runs `fn` and returns the RealtimeConfigError message it throws. */
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof RealtimeConfigError) return e.message;
-    throw e;
-  }
-  throw new Error('expected a RealtimeConfigError');
-}
-
 const overlay = (routes: Route[], hops: Hop[] | undefined, c: Chart = chart()) => {
   const props: ManagedIngressOverlayProps = {
     name: 'cloud-ws',

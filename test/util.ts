@@ -1,7 +1,7 @@
 // Shared helpers of the construct tests: a fresh Chart, objects picked by kind and name, the
 // chart as YAML text (as dist/ reads) and whole-message matchers for RealtimeConfigError.
 import { ApiObject, App, Chart } from 'cdk8s';
-import { toYaml } from '../lib';
+import { RealtimeConfigError, toYaml } from '../lib';
 
 /** A fresh Chart with id `test` in namespace `demo`, so construct paths read `test/<id>`. */
 export function chart(): Chart {
@@ -61,4 +61,15 @@ export function ingressPath(ingress: any, host: string, path: string): any {
   const hit = ingressPaths(ingress, host).find((p: any) => p.path === path);
   if (!hit) throw new Error(`Ingress ${ingress.metadata.name} has no path "${path}" for host "${host}"`);
   return hit;
+}
+
+/** Runs `fn` and returns the RealtimeConfigError message it throws. */
+export function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof RealtimeConfigError) return e.message;
+    throw e;
+  }
+  throw new Error('expected a RealtimeConfigError');
 }
