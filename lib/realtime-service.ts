@@ -3,17 +3,13 @@ import { Construct } from 'constructs';
 import { PolicyRule, Peer, WorkloadNetworkPolicy, dnsEgress } from './network-policy';
 import { Checker } from './private/checks';
 import {
-  ContainerPort, ResolvedWorkload, checkBootBudget, WorkloadProps, checkReplicaRange, deployment, disruptionBudget, horizontalAutoscaler, podTemplate, refuseServicePortRange,
-  renderRoutes, resourceMetrics, spreadConstraints,
+  ContainerPort, ResolvedWorkload, WorkloadProps, checkReplicaRange, deployment, disruptionBudget, horizontalAutoscaler, podTemplate, refuseServicePortRange,
+  renderRoutes, resolveWorkload, resourceMetrics, spreadConstraints,
 } from './private/pod-spec';
 import { IngressController, RenderedRouteGroup, Route, RouteProtocol, controllerSources } from './routing';
-import { resolveSecretMounts } from './secrets';
 import { Hop, checkTimeoutBudget } from './timeout-budget';
 import { LoadBalancerPreset, UdpLoadBalancer, UdpRouting } from './udp-load-balancer';
-import {
-  DisruptionBudget,
-  checkEnv, checkImage, resolveProbes, resolveResources, resolveShutdown,
-} from './workload';
+import { DisruptionBudget } from './workload';
 
 /** Type of the HTTP/WebSocket Service. */
 export enum HttpServiceType {
@@ -151,9 +147,6 @@ export interface RealtimeServiceProps extends WorkloadProps {
   readonly spread?: boolean;
 }
 
-const NAME_LABEL = 'app.kubernetes.io/name';
-const COMPONENT_LABEL = 'app.kubernetes.io/component';
-
 /**
  * A realtime service: one container with HTTP, WebSocket and UDP endpoints, and everything it
  * needs to survive rollouts, drains and scale-downs without dropping users.
@@ -192,11 +185,11 @@ export class RealtimeService extends Construct {
   constructor(scope: Construct, id: string, props: RealtimeServiceProps) {
     super(scope, id);
     const check: Checker = new Checker(this, 'RealtimeService');
-    const name = (this.name = check.serviceName('name', props.name));
-    const namespace = (this.namespace = check.namespace('namespace', props.namespace ?? Chart.of(this).namespace));
-    const image = checkImage(check, 'image', props.image);
-    const selector = (this.selectorLabels = { [NAME_LABEL]: name });
-    const podLabels = { ...selector, [COMPONENT_LABEL]: 'server' };
+    const workload: ResolvedWorkload = resolveWorkload(check, props, Chart.of(this).namespace, 'server', { shutdown: {} });
+    const { name, namespace, selector, podLabels } = workload;
+    this.name = name;
+    this.namespace = namespace;
+    this.selectorLabels = selector;
 
     // ---- endpoints ----
     const httpPort = check.portNumber('http.port', props.http.port);
@@ -240,16 +233,7 @@ export class RealtimeService extends Construct {
     }
 
     // ---- container ----
-    const probes = resolveProbes(check, props.probes, 'http');
-    if (props.bootTime) checkBootBudget(check, probes.startup, check.seconds('bootTime', props.bootTime, 1, 86400));
-    const resources = resolveResources(check, props.resources);
-    const shutdown = resolveShutdown(check, props.shutdown);
-    const env = checkEnv(check, props.env);
-    const secrets = resolveSecretMounts(check, 'secrets', namespace, props.secrets, ['/tmp']);
-    const uid = check.positiveInt('runAsUser', props.runAsUser ?? 10001, 2147483647);
     const minReadySeconds = check.seconds('minReady', props.minReady ?? Duration.seconds(10), 0, 3600);
-
-    const workload: ResolvedWorkload = { name, namespace, image, selector, podLabels, probes, resources, shutdown, env, secrets, uid, args: props.args ? [...props.args] : undefined };
     const template = podTemplate(workload, { ports: containerPorts, spread: (props.spread ?? true) ? spreadConstraints(selector) : undefined });
     this.deployment = deployment(this, workload, replicas, minReadySeconds, template);
 
