@@ -98,12 +98,11 @@ export function diffDist(outdir: string, result: SynthResult): DistDiff {
   const missing: string[] = [];
   const changed: Array<{ file: string; firstDifference: string }> = [];
   for (const [rel, content] of result.files) {
-    const file = path.join(outdir, rel);
-    if (!fs.existsSync(file)) {
+    const onDisk = readIfExists(path.join(outdir, rel));
+    if (onDisk === undefined) {
       missing.push(rel);
       continue;
     }
-    const onDisk = fs.readFileSync(file, 'utf8');
     if (onDisk !== content) {
       const a = onDisk.split('\n');
       const b = content.split('\n');
