@@ -1,6 +1,7 @@
 // Entry point of `npm run synth` (and `npx cdk8s synth`): synthesizes every reference app into
 // dist/. With --check it writes nothing and exits 1 when the committed dist/ differs.
-// Options: --check, --outdir <dir>, --app <name> (repeatable).
+// Options: --check, --outdir <dir>, --app <name> (repeatable; other apps' folders are left alone),
+// --delete-app <name> (repeatable: an app dropped from apps/index.ts whose folder is to be deleted).
 import * as fs from 'fs';
 import * as path from 'path';
 import { RealtimeConfigError, diffDist, synthesize, writeDist } from '../lib';
@@ -12,6 +13,7 @@ function main(argv: string[]): number {
   const outIdx = argv.indexOf('--outdir');
   const outdir = path.resolve(outIdx >= 0 ? argv[outIdx + 1] : path.join(__dirname, '..', 'dist'));
   const only = argv.flatMap((a, i) => (a === '--app' ? [argv[i + 1]] : []));
+  const deleteApps = argv.flatMap((a, i) => (a === '--delete-app' ? [argv[i + 1]] : []));
   const apps = only.length ? APPS.filter((a) => only.includes(a.name)) : APPS;
   let result;
   try {
@@ -38,7 +40,16 @@ function main(argv: string[]): number {
     console.log(`dist/ is up to date: ${summary}; checked in ${ms.toFixed(0)} ms`);
     return 0;
   }
-  const report = writeDist(outdir, result);
+  let report;
+  try {
+    report = writeDist(outdir, result, { deleteApps, keepOtherApps: only.length > 0 });
+  } catch (e) {
+    if (e instanceof RealtimeConfigError) {
+      console.error(`synth wrote nothing: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
   // Under `npx cdk8s synth` the CLI lists its own (throwaway, git-ignored) output folder:
   // mirror the synthesis there; dist/ stays the source of truth.
   if (process.env.CDK8S_OUTDIR) {

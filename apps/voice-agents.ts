@@ -16,7 +16,10 @@
 //   Azure OpenAI (HTTPS); LiveKit signalling from the ingress controller and the agents, media
 //   from anywhere, out to Redis.
 //
-// Assumptions (not in the seed): one AKS cluster `aks-eastus` with `staging` and `prod`; host
+// Assumptions (not in the seed): two AKS clusters, `aks-eastus-staging` for `staging` and
+// `aks-eastus` for `prod` (one cluster cannot hold both: LiveKit's hostNetwork DaemonSet binds host
+// ports 7880, 7881 and 50000-60000 on every media node, and both environments use the same
+// namespaces and object names, which the synthesizer refuses on one cluster); host
 // names under voice.example.com; image names and versions; ports 3000 (landing-page), 8080
 // (monitor-node), 8081 (the LiveKit Agents health/metrics server); the media pool's label
 // `agentpool: media`, taint `dedicated=media:NoSchedule` and subnet 10.224.0.0/16 (AKS default);
@@ -30,7 +33,10 @@ import {
 
 /** The clusters and environments of the voice-agents platform. */
 export const VOICE_FLEET = new Fleet({
-  clusters: [{ name: 'aks-eastus', envs: ['staging', 'prod'], provider: ClusterProvider.aks() }],
+  clusters: [
+    { name: 'aks-eastus-staging', envs: ['staging'], provider: ClusterProvider.aks() },
+    { name: 'aks-eastus', envs: ['prod'], provider: ClusterProvider.aks() },
+  ],
 });
 
 const NS = 'voice-agents';

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
-import { AppSpec, GENERATED_MARKER, RealtimeConfigError, diffDist, fileName, synthesize, writeDist } from '../lib';
+import { App } from 'cdk8s';
+import { AppSpec, ClusterProvider, Fleet, GENERATED_MARKER, RealtimeConfigError, diffDist, fileName, synthesize, synthesizeEach, synthesizeToDist, writeDist } from '../lib';
 import { APPS } from '../apps';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8srt-'));
@@ -11,7 +12,7 @@ function raw(chart: Chart, id: string, json: Record<string, unknown>): ApiObject
   return new ApiObject(chart, id, json as never);
 }
 
-const cm = (name: string, ns = 'demo') => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data: { a: 'b' } });
+const cm = (name: string, ns = 'demo', data: Record<string, string> = { a: 'b' }) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data });
 
 function spec(define: AppSpec['define'], extra: Partial<AppSpec> = {}): AppSpec {
   return { name: 'demo', source: 'test/synthesizer.test.ts', namespace: 'demo', define, ...extra };
@@ -105,6 +106,149 @@ describe('synthesize', () => {
   });
 });
 
+const ing = (name: string, host: string, p: string, ns = 'demo') => ({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name, namespace: ns }, spec: { ingressClassName: 'nginx', rules: [{ host, http: { paths: [{ path: p, pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] } });
+const on = (cluster: string, env: string) => ({ targets: [{ cluster, env }] });
+
+describe('refusals that protect dist/ and the live objects', () => {
+  test('fails when the app list is empty', () => {
+    expect(() => synthesize([])).toThrow(
+      "[(synthesis)] synthesize 'apps' is []: must list at least one app: a synthesis of nothing writes no file, and writing it would delete every generated file of the output folder. Fix: pass the apps to synthesize (an --app filter that matches no app gives an empty list: check its spelling)");
+  });
+
+  test('fails when an app\'s target list is empty, also through Fleet.app({ envs: [] })', () => {
+    const message = "[demo] AppSpec 'targets' is []: must list at least one { cluster, env }: with no target the app writes no file, and writing would delete every generated file of dist/demo/. Fix: add a target, or leave targets unset for one chart in dist/demo/ (with Fleet.app, give envs at least one environment of the fleet or leave envs unset); to delete the app on purpose, drop it from the synthesis and pass deleteApps: ['demo'] to writeDist";
+    expect(() => synthesize([spec(() => undefined, { targets: [] })])).toThrow(message);
+    const fleet = new Fleet({ clusters: [{ name: 'c1', envs: ['dev'], provider: ClusterProvider.aks() }] });
+    expect(() => synthesize([fleet.app({ name: 'demo', source: 's', envs: [], define: () => undefined })])).toThrow(message);
+  });
+
+  test('fails when a write would delete every generated file of an app that produced nothing, and writes nothing', () => {
+    const dir = tmp();
+    writeDist(dir, synthesize([spec((chart) => { raw(chart, 'A', cm('x')); })]));
+    const before = fs.readFileSync(path.join(dir, 'demo', 'demo.configmap.x.yaml'), 'utf8');
+    expect(() => writeDist(dir, synthesize([spec((chart) => { raw(chart, 'B', cm('y', 'other-ns')); }, { name: 'second' }), spec(() => undefined)]))).toThrow(
+      "[demo] writeDist 'deleteApps' is []: must name every app whose whole folder a write deletes: app demo produced no file in this synthesis, so the write would delete all 1 generated file(s) of demo/ in the output folder (and Argo CD, pruning, the app's live objects). Fix: check that the app still defines its objects; to delete it on purpose, pass deleteApps: ['demo'] (npm run synth -- --delete-app demo)");
+    expect(fs.readFileSync(path.join(dir, 'demo', 'demo.configmap.x.yaml'), 'utf8')).toBe(before);
+    expect(fs.existsSync(path.join(dir, 'second'))).toBe(false);
+  });
+
+  test('fails when a write would delete an app dropped from the synthesis; deleteApps deletes it, keepOtherApps keeps it', () => {
+    const dir = tmp();
+    writeDist(dir, synthesize([spec((chart) => { raw(chart, 'A', cm('x')); })]));
+    const other = () => synthesize([spec((chart) => { raw(chart, 'A', cm('x')); }, { name: 'other' })]);
+    expect(() => writeDist(dir, other())).toThrow(
+      "[demo] writeDist 'deleteApps' is []: must name every app whose whole folder a write deletes: app demo is not part of this synthesis, so the write would delete all 1 generated file(s) of demo/ in the output folder (and Argo CD, pruning, the app's live objects). Fix: add the app back to the synthesis, pass keepOtherApps: true to synthesize only some apps (--app), or delete it on purpose with deleteApps: ['demo'] (npm run synth -- --delete-app demo)");
+    expect(fs.existsSync(path.join(dir, 'other'))).toBe(false);
+    expect(writeDist(dir, other(), { keepOtherApps: true }).deleted).toEqual([]);
+    expect(writeDist(dir, other(), { deleteApps: ['demo'] }).deleted).toEqual(['demo/demo.configmap.x.yaml']);
+    expect(fs.existsSync(path.join(dir, 'demo'))).toBe(false);
+  });
+
+  test('fails when deleteApps names an app the synthesis still produces', () => {
+    const dir = tmp();
+    expect(() => writeDist(dir, synthesize([spec((chart) => { raw(chart, 'A', cm('x')); })]), { deleteApps: ['demo'] })).toThrow(
+      "[demo] writeDist 'deleteApps' is [\"demo\"]: must name only apps that this synthesis no longer produces. Fix: drop demo from the synthesis to delete it, or remove it from deleteApps");
+  });
+});
+
+describe('uniqueness across charts and apps', () => {
+  test.each([
+    ['with other content', (env: string) => ({ env })],
+    ['even with the same content (two Argo CD Applications would track it)', () => ({ a: 'b' })],
+  ])('fails when two environments of one cluster write the same object into one namespace, %s', (_, data) => {
+    expect(() => synthesize([spec((chart, t) => { raw(chart, 'A', cm('x', 'demo', data(t!.env))); }, { targets: [{ cluster: 'c1', env: 'dev' }, { cluster: 'c1', env: 'prod' }] })])).toThrow(
+      "[demo-c1-prod/A] ConfigMap demo/x 'metadata.name' is \"x\": must be unique per kind and namespace on cluster c1: demo-c1-dev/A already writes ConfigMap demo/x (demo/c1/dev/demo.configmap.x.yaml); the two would overwrite each other, and Argo CD refuses an object two Applications track (FailOnSharedResource). Fix: give each environment its own namespace (AppSpec.namespace as a function of the target) or an object name that includes the environment");
+  });
+
+  test('the same names on two clusters or in two namespaces are fine', () => {
+    expect(synthesize([spec((chart, t) => { raw(chart, 'A', cm('x', 'demo', { env: t!.env })); }, { targets: [{ cluster: 'c1', env: 'dev' }, { cluster: 'c2', env: 'dev' }] })]).objects).toBe(2);
+    expect(synthesize([spec((chart, t) => { raw(chart, 'A', cm('x', `demo-${t!.env}`, { env: t!.env })); }, { targets: [{ cluster: 'c1', env: 'dev' }, { cluster: 'c1', env: 'prod' }] })]).objects).toBe(2);
+  });
+
+  test('fails when two apps on one cluster route the same host and path with the same controller class and namespace', () => {
+    expect(() => synthesize([
+      spec((chart) => { raw(chart, 'I', ing('web', 'a.example.com', '/ws')); }, on('c1', 'a')),
+      spec((chart) => { raw(chart, 'J', ing('other', 'a.example.com', '/ws')); }, { name: 'two', ...on('c1', 'b') }),
+    ])).toThrow(
+      "[two-c1-b/J] Ingress demo/other 'spec.rules[0].http.paths[0]' is \"a.example.com/ws (Prefix)\": must route a host and path that no other route of controller class ingress nginx in namespace demo on cluster c1 routes: Ingress demo/web (demo-c1-a/I) 'spec.rules[0].http.paths[0]' already does, and the controller picks one of them. Fix: give one of them another host or path, or drop one of the routes");
+  });
+
+  test('fails when two constructs of one chart claim the same host and path, for HTTPRoutes and Traefik IngressRoutes too', () => {
+    const route = (name: string) => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name, namespace: 'demo' }, spec: { parentRefs: [{ name: 'gw', namespace: 'gateways' }], hostnames: ['a.example.com'], rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/ws' } }], backendRefs: [{ name: 'web', port: 80 }] }] } });
+    expect(() => synthesize([spec((chart) => { raw(chart, 'A', route('one')); raw(chart, 'B', route('two')); })])).toThrow(
+      "[demo/B] HTTPRoute demo/two 'spec.rules[0].matches[0]' is \"a.example.com/ws (PathPrefix)\": must route a host and path that no other route of controller class gateway gateways/gw in namespace demo on app demo routes: HTTPRoute demo/one (demo/A) 'spec.rules[0].matches[0]' already does, and the controller picks one of them. Fix: give one of them another host or path, or drop one of the routes");
+    const ir = (name: string) => ({ apiVersion: 'traefik.io/v1alpha1', kind: 'IngressRoute', metadata: { name, namespace: 'demo' }, spec: { entryPoints: ['websecure'], routes: [{ kind: 'Rule', match: 'Host(`a.example.com`) && PathPrefix(`/`)', services: [{ name: 'web', port: 80 }] }] } });
+    expect(() => synthesize([spec((chart) => { raw(chart, 'A', ir('one')); raw(chart, 'B', ir('two')); })])).toThrow(
+      "[demo/B] IngressRoute demo/two 'spec.routes[0].match' is \"Host(`a.example.com`) && PathPrefix(`/`)\": must route a host and path that no other route of controller class traefik (default class) entryPoints websecure in namespace demo on app demo routes: IngressRoute demo/one (demo/A) 'spec.routes[0].match' already does, and the controller picks one of them. Fix: give one of them another host or path, or drop one of the routes");
+  });
+
+  test('the same host and path with another controller class, in another namespace or on another cluster is fine', () => {
+    const other = { ...ing('web', 'a.example.com', '/ws'), spec: { ...ing('web', 'a.example.com', '/ws').spec, ingressClassName: 'internal' } };
+    expect(synthesize([spec((chart) => { raw(chart, 'I', ing('web', 'a.example.com', '/ws')); raw(chart, 'J', { ...other, metadata: { name: 'web2', namespace: 'demo' } }); raw(chart, 'K', ing('web', 'a.example.com', '/ws', 'elsewhere')); })]).objects).toBe(3);
+    expect(synthesize([spec((chart) => { raw(chart, 'I', ing('web', 'a.example.com', '/ws')); }, { targets: [{ cluster: 'c1', env: 'a' }, { cluster: 'c2', env: 'a' }] })]).objects).toBe(2);
+  });
+
+  test('fails when two targets join to the same chart id (names that collide only after joining), or repeat', () => {
+    expect(() => synthesize([spec(() => undefined, { targets: [{ cluster: 'b-c', env: 'd' }, { cluster: 'b', env: 'c-d' }] })])).toThrow(
+      "[demo] AppSpec 'targets[1]' is {\"cluster\":\"b\",\"env\":\"c-d\"}: must give a unique chart id: the id joins app, cluster and env with \"-\" and names the objects, and targets[0] {\"cluster\":\"b-c\",\"env\":\"d\"} already makes \"demo-b-c-d\". Fix: rename the cluster or the environment so that the joined names differ (e.g. no \"-\" in one of them)");
+    expect(() => synthesize([spec(() => undefined, { targets: [{ cluster: 'b', env: 'd' }, { cluster: 'b', env: 'd' }] })])).toThrow(
+      "[demo] AppSpec 'targets[1]' is {\"cluster\":\"b\",\"env\":\"d\"}: must be unique: targets[0] is the same cluster and environment. Fix: remove the duplicate target b/d");
+  });
+
+  test('fails when an app file has the name of a target folder', () => {
+    expect(() => synthesize([spec((chart) => { raw(chart, 'A', cm('x')); }, { targets: [{ cluster: 'us', env: 'd' }], appFiles: () => [{ name: 'us', content: 'x' }] })])).toThrow(
+      "[demo/us] ExtraFile 'name' is \"us\": must not be the name of a target folder: dist/demo/us/ holds cluster us's environments. Fix: give the file an extension, e.g. \"us.md\"");
+  });
+});
+
+describe('size limits', () => {
+  test('fails when an object is larger than etcd\'s 1.5 MiB request limit', () => {
+    expect(() => synthesize([spec((chart) => { raw(chart, 'A', cm('x', 'demo', { big: 'x'.repeat(1_600_000) })); })])).toThrow(
+      "[demo/A] ConfigMap demo/x '(object size)' is \"1600099 bytes as JSON\": must be at most 1572864 bytes (1.5 MiB, etcd's request limit: the API server refuses it with \"etcdserver: request is too large\"). Fix: split the data over several objects, or keep large data out of the object (a volume, an image, an external store)");
+  });
+
+  test('fails when annotations total more than 256 KiB, counted in UTF-8 bytes', () => {
+    expect(() => synthesize([spec((chart) => { raw(chart, 'A', { ...cm('x'), metadata: { name: 'x', namespace: 'demo', annotations: { 'example.com/a': 'é'.repeat(140_000) } } }); })])).toThrow(
+      "[demo/A] ConfigMap demo/x 'metadata.annotations' is \"280013 bytes\": must total at most 262144 bytes (256 KiB, keys plus values as UTF-8: the API server's TotalAnnotationSizeLimitB). Fix: move the data out of annotations, e.g. into a ConfigMap");
+  });
+});
+
+describe('chart by chart (synthesizeEach, synthesizeToDist)', () => {
+  test('releases each chart\'s tree after writing it, unless appFiles needs the charts', () => {
+    const apps: App[] = [];
+    const define: AppSpec['define'] = (chart, t) => { apps.push(chart.node.scope as App); raw(chart, 'A', cm(`x-${t!.env}`)); };
+    const targets = [{ cluster: 'c1', env: 'a' }, { cluster: 'c1', env: 'b' }];
+    synthesizeEach([spec(define, { targets })], () => undefined);
+    expect(apps[0].node.children).toHaveLength(0);
+    synthesizeEach([spec(define, { targets, appFiles: (charts) => [{ name: 'N.md', content: String(charts.length) }] })], () => undefined);
+    expect(apps[2].node.children).toHaveLength(2);
+  });
+
+  test('writes the same bytes as writeDist(synthesize()), and check mode compares', () => {
+    const a = tmp();
+    const b = tmp();
+    writeDist(a, synthesize(APPS));
+    const { summary, report } = synthesizeToDist(b, APPS);
+    expect(report!.written).toHaveLength(summary.files);
+    expect(diffDist(b, synthesize(APPS))).toEqual({ missing: [], changed: [], stale: [] });
+    expect(synthesizeToDist(a, APPS, { check: true }).diff).toEqual({ missing: [], changed: [], stale: [] });
+  });
+
+  test('fails when a later chart has a problem, and undoes every write of the earlier charts', () => {
+    const dir = tmp();
+    writeDist(dir, synthesize([spec((chart, t) => { raw(chart, 'A', cm('x', 'demo', { v: '1' })); void t; }, { targets: [{ cluster: 'c1', env: 'a' }] })]));
+    const old = fs.readFileSync(path.join(dir, 'demo/c1/a/demo.configmap.x.yaml'), 'utf8');
+    const bad = spec((chart, t) => {
+      raw(chart, 'A', cm('x', 'demo', { v: '2' }));
+      if (t!.env === 'c') raw(chart, 'B', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'Bad_Name', namespace: 'demo' }, spec: { ports: [{ port: 80 }] } });
+    }, { targets: [{ cluster: 'c1', env: 'a' }, { cluster: 'c2', env: 'b' }, { cluster: 'c3', env: 'c' }] });
+    expect(() => synthesizeToDist(dir, [bad])).toThrow("[demo-c3-c/B] Service demo/Bad_Name 'metadata.name' is \"Bad_Name\"");
+    expect(fs.readFileSync(path.join(dir, 'demo/c1/a/demo.configmap.x.yaml'), 'utf8')).toBe(old);
+    expect(fs.existsSync(path.join(dir, 'demo/c2'))).toBe(false);
+    expect(fs.readdirSync(path.join(dir, 'demo/c1/a'))).toEqual(['demo.configmap.x.yaml']);
+  });
+});
+
 describe('writeDist and diffDist', () => {
   test('deletes stale generated files, and nothing else', () => {
     // GIVEN a dist/ with a generated file that is no longer produced, and a hand-written file
@@ -113,8 +257,8 @@ describe('writeDist and diffDist', () => {
     fs.writeFileSync(path.join(dir, 'demo', 'notes.yaml'), 'hand: written\n');
     fs.mkdirSync(path.join(dir, 'other', 'deep'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'other', 'deep', 'x.yaml'), `# ${GENERATED_MARKER} from old\nkind: ConfigMap\n`);
-    // WHEN the app no longer defines B
-    const report = writeDist(dir, synthesize([spec((chart) => { raw(chart, 'A', cm('keep')); })]));
+    // WHEN the app no longer defines B (and the app `other` is deleted on purpose)
+    const report = writeDist(dir, synthesize([spec((chart) => { raw(chart, 'A', cm('keep')); })]), { deleteApps: ['other'] });
     // THEN
     expect(report.deleted).toEqual(['demo/demo.configmap.gone.yaml', 'other/deep/x.yaml']);
     expect(report.unchanged).toBe(1);

@@ -19,9 +19,9 @@ const one = (kind: string, name: string): Obj => {
 const policy = (name: string) => one('NetworkPolicy', name).spec;
 
 describe('S4 voice-agents', () => {
-  test('one folder per fleet target: dist/voice-agents/aks-eastus/{staging,prod}', () => {
-    expect(VOICE_FLEET.targets.map((t) => `${t.cluster}/${t.env}`)).toEqual(['aks-eastus/staging', 'aks-eastus/prod']);
-    expect([...new Set([...files.keys()].map((f) => f.split('/').slice(0, 3).join('/')))]).toEqual(['voice-agents/aks-eastus/prod', 'voice-agents/aks-eastus/staging']);
+  test('one folder per fleet target: dist/voice-agents/aks-eastus-staging/staging and dist/voice-agents/aks-eastus/prod', () => {
+    expect(VOICE_FLEET.targets.map((t) => `${t.cluster}/${t.env}`)).toEqual(['aks-eastus-staging/staging', 'aks-eastus/prod']);
+    expect([...new Set([...files.keys()].map((f) => f.split('/').slice(0, 3).join('/')))]).toEqual(['voice-agents/aks-eastus-staging/staging', 'voice-agents/aks-eastus/prod']);
   });
 
   test('agent-node scales 2-50 on rooms per pod, with no Service', () => {
@@ -84,10 +84,10 @@ describe('S4 voice-agents', () => {
   });
 
   test('the security scan passes: LiveKit\'s hostNetwork and host ports are allowed only by its documented privileged namespace', () => {
-    for (const env of ['staging', 'prod']) {
-      expect(scanObjects(folder(`voice-agents/aks-eastus/${env}`))).toEqual([]);
+    for (const dir of ['aks-eastus-staging/staging', 'aks-eastus/prod']) {
+      expect(scanObjects(folder(`voice-agents/${dir}`))).toEqual([]);
       // without the Namespace object, the same DaemonSet is scanned as "restricted"
-      expect(scanObjects(folder(`voice-agents/aks-eastus/${env}`).filter((o: any) => o.kind !== 'Namespace'))).toEqual([
+      expect(scanObjects(folder(`voice-agents/${dir}`).filter((o: any) => o.kind !== 'Namespace'))).toEqual([
         'DaemonSet livekit/livekit: must not set hostNetwork=true',
         'DaemonSet livekit/livekit: containers[0] (livekit) must not set hostPort (7880)',
         'DaemonSet livekit/livekit: containers[0] (livekit) must not set hostPort (7881)',

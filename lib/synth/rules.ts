@@ -47,10 +47,11 @@ export function checkObject(o: SynthObject): Problem[] {
   for (const [k, v] of Object.entries<any>(j.metadata.annotations ?? {})) {
     if (!isQualifiedName(k)) add(`metadata.annotations["${k}"]`, k, 'be a qualified name', 'rename the annotation');
     if (typeof v !== 'string') add(`metadata.annotations["${k}"]`, v, 'be a string', 'quote the value');
-    annotationBytes += k.length + String(v).length;
+    annotationBytes += Buffer.byteLength(k) + Buffer.byteLength(String(v));
     if (k.includes('snippet')) add(`metadata.annotations["${k}"]`, k, 'not be a snippet annotation', 'remove it');
   }
-  if (annotationBytes > 262144) add('metadata.annotations', `${annotationBytes} bytes`, 'total at most 256 KiB', 'move data out of annotations');
+  // apimachinery ValidateAnnotationsSize: keys plus values, in bytes, at most TotalAnnotationSizeLimitB.
+  if (annotationBytes > 262144) add('metadata.annotations', `${annotationBytes} bytes`, 'total at most 262144 bytes (256 KiB, keys plus values as UTF-8: the API server\'s TotalAnnotationSizeLimitB)', 'move the data out of annotations, e.g. into a ConfigMap');
 
   switch (j.kind) {
     case 'Deployment': case 'DaemonSet': case 'StatefulSet':
