@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Checker } from './private/checks';
+import { S, validateProps } from './private/validate';
 
 /** Namespaces whose pods the cluster itself depends on (DNS, controllers, leases). */
 const SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease'];
@@ -23,6 +24,9 @@ export interface NamespaceIsolationProps {
    */
   readonly labels?: Record<string, string>;
 }
+
+/** The shape of {@link NamespaceIsolationProps}. @internal */
+export const NAMESPACE_ISOLATION_PROPS = S.obj('NamespaceIsolationProps', { namespace: S.str(), name: S.str(), labels: S.rec(S.str()) });
 
 /**
  * A default-deny NetworkPolicy for a whole namespace: it selects every pod (`podSelector: {}`),
@@ -50,6 +54,7 @@ export class NamespaceIsolation extends Construct {
   constructor(scope: Construct, id: string, props: NamespaceIsolationProps = {}) {
     super(scope, id);
     const check: Checker = new Checker(this, 'NamespaceIsolation');
+    validateProps(this, 'NamespaceIsolation', props, NAMESPACE_ISOLATION_PROPS);
     const namespace = (this.namespace = check.namespace('namespace', props.namespace ?? Chart.of(this).namespace));
     if (SYSTEM_NAMESPACES.includes(namespace)) {
       check.fail('namespace', namespace, `not be a Kubernetes system namespace (${SYSTEM_NAMESPACES.join(', ')}): a default-deny policy there cuts the cluster DNS and controllers off`,

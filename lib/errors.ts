@@ -54,10 +54,21 @@ export function formatValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   try {
-    return JSON.stringify(value);
+    return JSON.stringify(value, (_k, v) => describeInstance(v));
   } catch {
     return String(value);
   }
+}
+
+/** A Duration as `Duration.hours(1)`, an instance of a class as `Route("/ws")`; plain values unchanged. */
+function describeInstance(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
+  const proto = Object.getPrototypeOf(v);
+  if (proto === null || proto === Object.prototype) return v;
+  const o = v as Record<string, unknown> & { unit?: { label?: unknown }; toMilliseconds?: unknown };
+  if (typeof o.toMilliseconds === 'function' && typeof o.amount === 'number' && typeof o.unit?.label === 'string') return `Duration.${o.unit.label}(${o.amount})`;
+  const label = ['path', 'name', 'description', 'strategy', 'kind'].map((k) => o[k]).find((x) => typeof x === 'string');
+  return `${proto.constructor?.name ?? 'object'}(${label !== undefined ? JSON.stringify(label) : ''})`;
 }
 
 /**

@@ -4,6 +4,7 @@ import { isDns1123Label } from './private/k8s-names';
 import { IngressController } from './routing';
 import { AppSpec, ExtraFile, Target } from './synth/synthesizer';
 import { LoadBalancerPreset } from './udp-load-balancer';
+import { S, validateArgs, validateProps } from './private/validate';
 
 /** Where a cluster runs (an enum-like class); decides the default load balancer preset. */
 export class ClusterProvider {
@@ -25,6 +26,7 @@ export class ClusterProvider {
   }
   /** Anything else: `LoadBalancerPreset.none()`. */
   public static other(name: string): ClusterProvider {
+    validateArgs('ClusterProvider.other', 'ClusterProvider', { name }, { name: S.req(S.str('name', 'k3s'), '"k3s"') });
     return new ClusterProvider(name, () => LoadBalancerPreset.none());
   }
   private constructor(
@@ -77,6 +79,27 @@ export interface FleetAppSpec extends Omit<AppSpec, 'targets' | 'define' | 'name
   readonly envs?: string[];
 }
 
+/** The shape of {@link FleetProps}. @internal */
+export const FLEET_PROPS = S.obj('FleetProps', {
+  clusters: S.req(S.arr(S.obj('FleetCluster', {
+    name: S.req(S.str(), '"us-central"'),
+    envs: S.req(S.arr(S.str(), '["prod"]'), '["prod"]'),
+    provider: S.req(S.inst(() => ClusterProvider, 'a ClusterProvider', 'use ClusterProvider.aks(), .eks(), .gke(), .metalLb() or .other("name")'), 'ClusterProvider.aks()'),
+    loadBalancer: S.inst(() => LoadBalancerPreset, 'a LoadBalancerPreset', 'use LoadBalancerPreset.aks(), .eksNlb(), .gke(), .metalLb() or .none()'),
+    ingress: S.inst(() => IngressController, 'an IngressController', 'use IngressController.nginx(), .traefik(), .gatewayApi({ gateway }) or .awsAlb({ idleTimeout, scheme })'),
+  })), '[{ name: "us-central", envs: ["prod"], provider: ClusterProvider.aks() }]'),
+});
+
+/** The fields of {@link FleetAppSpec} that Fleet reads (the rest is an AppSpec, checked by the synthesizer). @internal */
+export const FLEET_APP_SPEC = S.open('FleetAppSpec', {
+  name: S.req(S.str(), '"my-app"'),
+  source: S.req(S.str(), '"apps/my-app.ts"'),
+  namespace: S.or('a namespace name or a function of the target', S.str(), S.fn()),
+  define: S.req(S.fn(), '(chart, target) => { ... }'),
+  extraFiles: S.fn(),
+  envs: S.arr(S.str(), '["prod"]'),
+});
+
 /**
  * Clusters x environments, declared once and shared by apps: `targets` feeds
  * `AppSpec.targets` (one `dist/<app>/<cluster>/<env>/` folder each), and {@link Fleet.of} gives
@@ -98,6 +121,7 @@ export class Fleet {
   public readonly clusters: readonly FleetCluster[];
 
   constructor(props: FleetProps) {
+    validateProps('Fleet', 'Fleet', props, FLEET_PROPS);
     const at = (prop: string, value: unknown, allowed: string, fix: string): never => fail('Fleet', 'Fleet', prop, value, allowed, fix);
     if (props.clusters.length === 0) at('clusters', props.clusters, 'list at least one cluster', 'add { name, envs, provider }');
     const names = new Set<string>();
@@ -126,6 +150,7 @@ export class Fleet {
 
   /** An AppSpec deployed to the fleet's targets (optionally only some environments). */
   public app(spec: FleetAppSpec): AppSpec {
+    validateProps(typeof spec?.name === 'string' ? spec.name : 'Fleet', 'Fleet', spec, FLEET_APP_SPEC);
     const targets = spec.envs ? this.targets.filter((t) => spec.envs!.includes(t.env)) : this.targets;
     for (const env of spec.envs ?? []) {
       if (!this.targets.some((t) => t.env === env)) fail(spec.name, 'Fleet', 'envs', env, `be an environment of the fleet (${[...new Set(this.targets.map((t) => t.env))].join(', ')})`, 'fix the name or add the environment to a cluster');

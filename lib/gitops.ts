@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Checker } from './private/checks';
 import { AppSpec, Target } from './synth/synthesizer';
+import { S, validateArgs, validateProps } from './private/validate';
 
 // Argo CD Applications are emitted as plain `ApiObject`s typed by the small hand-written
 // interfaces below rather than by `cdk8s import` bindings of the argoproj.io group:
@@ -65,11 +66,13 @@ function apiObjects(scope: IConstruct): ApiObject[] {
 export class ArgoCdCluster {
   /** A cluster registered in Argo CD under this name (`argocd cluster add --name`). */
   public static named(name: string): ArgoCdCluster {
+    validateArgs('ArgoCdCluster.named', 'ArgoCdCluster', { name }, { name: S.req(S.str('name', 'us-central'), '"us-central"') });
     return new ArgoCdCluster({ name }, name);
   }
 
   /** A cluster by API server URL. */
   public static server(url: string): ArgoCdCluster {
+    validateArgs('ArgoCdCluster.server', 'ArgoCdCluster', { url }, { url: S.req(S.str('url', 'https://kubernetes.default.svc'), '"https://kubernetes.default.svc"') });
     return new ArgoCdCluster({ server: url }, url);
   }
 
@@ -153,6 +156,22 @@ export interface ArgoCdApplicationProps {
   readonly labels?: Record<string, string>;
 }
 
+/** The shape of {@link ArgoCdApplicationProps}, checked before anything reads the props. @internal */
+export const ARGO_CD_APPLICATION_PROPS = S.obj('ArgoCdApplicationProps', {
+  name: S.req(S.str(), '"my-app-prod"'),
+  namespace: S.str(),
+  project: S.str(),
+  repoURL: S.req(S.str(), '"https://git.example.com/platform/realtime.git"'),
+  targetRevision: S.req(S.str(), '"main"'),
+  path: S.req(S.str(), '"dist/my-app/prod"'),
+  destination: S.req(S.inst(() => ArgoCdCluster, 'an ArgoCdCluster', 'use ArgoCdCluster.named("name"), ArgoCdCluster.server("https://...") or ArgoCdCluster.inCluster()'), 'ArgoCdCluster.inCluster()'),
+  destinationNamespace: S.str(),
+  prune: S.bool(),
+  selfHeal: S.bool(),
+  syncWave: S.int(),
+  labels: S.rec(S.str()),
+});
+
 /**
  * An Argo CD Application that syncs one folder of dist/ (a directory source of `*.yaml`,
  * non-recursive) with automated prune and self-heal, server-side apply, and retries.
@@ -178,6 +197,7 @@ export class ArgoCdApplication extends Construct {
   constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
     super(scope, id);
     const check = new Checker(this, 'ArgoCdApplication');
+    validateProps(this, 'ArgoCdApplication', props, ARGO_CD_APPLICATION_PROPS);
     const name = (this.name = props.name);
     if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) {
       check.fail('name', name, 'be a DNS-1123 label (lowercase letters, digits and "-", at most 63 characters): Argo CD uses the Application name as a label value', 'shorten the app, cluster or env name');

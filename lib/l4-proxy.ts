@@ -5,6 +5,7 @@ import { Checker } from './private/checks';
 import { Route, RouteProtocol } from './routing';
 import { ExtraFile } from './synth/synthesizer';
 import { Hop } from './timeout-budget';
+import { S, routeFix, validateProps } from './private/validate';
 
 /** One backend of the global L4 load balancer: a cluster's ingress (e.g. Traefik's LoadBalancer address). */
 export interface L4Server {
@@ -66,6 +67,18 @@ export interface NginxStreamLoadBalancerProps {
 const UPSTREAM_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$/;
 
+/** The shape of {@link NginxStreamLoadBalancerProps}, checked before anything reads the props. @internal */
+export const NGINX_STREAM_LOAD_BALANCER_PROPS = S.obj('NginxStreamLoadBalancerProps', {
+  servers: S.req(S.arr(S.obj('L4Server', { name: S.req(S.str(), '"cluster-a"'), address: S.req(S.str(), '"10.0.0.10"'), port: S.int() })), '[{ name: "cluster-a", address: "10.0.0.10" }]'),
+  routes: S.req(S.arr(S.inst(() => Route, 'a Route made by Route.http(...) or Route.websocket(...)', routeFix)), '[Route.websocket("/ws")]'),
+  proxyTimeout: S.req(S.dur(), 'Duration.hours(1)'),
+  connectTimeout: S.dur(),
+  maxFails: S.int(),
+  failTimeout: S.dur(),
+  listenPort: S.int(),
+  upstreamName: S.str(),
+});
+
 /**
  * A global L4 load balancer in front of several clusters: an nginx `stream {}` configuration that
  * passes TCP (TLS included, unterminated) to each cluster's ingress with `least_conn`, passive
@@ -88,6 +101,7 @@ export class NginxStreamLoadBalancer extends Construct {
   constructor(scope: Construct, id: string, props: NginxStreamLoadBalancerProps) {
     super(scope, id);
     const check = new Checker(this, 'NginxStreamLoadBalancer');
+    validateProps(this, 'NginxStreamLoadBalancer', props, NGINX_STREAM_LOAD_BALANCER_PROPS);
     if (props.servers.length === 0) check.fail('servers', props.servers, 'list at least one cluster', 'add { name, address } for each cluster\'s ingress');
     const seen = new Map<string, number>();
     const servers = props.servers.map((s, i) => {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { Peer, PolicyRule } from './network-policy';
 import { Checker } from './private/checks';
 import { isDns1123Subdomain, isIpAddress, parseCidr } from './private/k8s-names';
+import { S, validateArgs, validateProps } from './private/validate';
 
 /**
  * The port of a managed dependency (an enum-like class). Each gives the Service port's name and
@@ -31,6 +32,7 @@ export class DependencyPort {
 
   /** Any other TCP port, with an IANA port name (at most 15 characters). */
   public static tcp(name: string, port: number): DependencyPort {
+    validateArgs('DependencyPort.tcp', 'DependencyPort', { name, port }, { name: S.req(S.str(), '"amqp"'), port: S.req(S.int(), '5672') });
     return new DependencyPort(name, port);
   }
 
@@ -59,6 +61,15 @@ export interface ManagedDependencyProps {
    */
   readonly cidrs: string[];
 }
+
+/** The shape of {@link ManagedDependencyProps}, checked before anything reads the props. @internal */
+export const MANAGED_DEPENDENCY_PROPS = S.obj('ManagedDependencyProps', {
+  name: S.req(S.str(), '"postgres"'),
+  namespace: S.str(),
+  externalName: S.req(S.str(), '"myserver.postgres.database.azure.com"'),
+  ports: S.req(S.arr(S.inst(() => DependencyPort, 'a DependencyPort', 'use DependencyPort.postgres(), .mysql(), .redis(), .azureRedisTls() or .tcp(name, port)')), '[DependencyPort.postgres()]'),
+  cidrs: S.req(S.arr(S.str(), '["10.20.0.0/24"]'), '["10.20.0.0/24"]'),
+});
 
 /**
  * A managed service outside the cluster (a cloud database or cache), reachable under an
@@ -97,6 +108,7 @@ export class ManagedDependency extends Construct {
   constructor(scope: Construct, id: string, props: ManagedDependencyProps) {
     super(scope, id);
     const check: Checker = new Checker(this, 'ManagedDependency');
+    validateProps(this, 'ManagedDependency', props, MANAGED_DEPENDENCY_PROPS);
     const name = (this.name = check.serviceName('name', props.name));
     const namespace = (this.namespace = check.namespace('namespace', props.namespace ?? Chart.of(this).namespace));
     const host = props.externalName;

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { Checker } from './private/checks';
 import { IngressController, Route, RenderedRouteGroup, RouteProtocol, TlsEntry, checkHost, checkNginxAnnotations } from './routing';
 import { Hop, checkTimeoutBudget } from './timeout-budget';
+import { S, routeFix, validateArgs, validateProps } from './private/validate';
 
 /**
  * The Ingress, Service and TLS secret of the main route, which belong to someone else (a PaaS
@@ -38,11 +39,13 @@ export class OwnerTls {
    * `cloud-debug-cloud-debug-augmentos-cloud`.
    */
   public static porter(app: string, env: string, service: string): OwnerTls {
+    validateArgs('OwnerTls.porter', 'OwnerTls', { app, env, service }, { app: S.req(S.str('dns-label', 'cloud'), '"cloud"'), env: S.req(S.str('dns-label', 'prod'), '"prod"'), service: S.req(S.str('dns-label', 'cloud'), '"cloud"') });
     return new OwnerTls((host) => OwnerTls.porterSecretName(app, env, service, host), 'porter');
   }
 
   /** One named secret for all hosts. */
   public static secret(secretName: string): OwnerTls {
+    validateArgs('OwnerTls.secret', 'OwnerTls', { secretName }, { secretName: S.req(S.str('dns-subdomain', 'api-example-com-tls'), '"api-example-com-tls"') });
     return new OwnerTls(() => secretName, 'secret');
   }
 
@@ -105,6 +108,25 @@ export const OWNERSHIP_LABELS: readonly string[] = ['app.kubernetes.io/managed-b
 /** Annotation key prefixes that make Helm adopt an object. */
 export const OWNERSHIP_ANNOTATION_PREFIXES: readonly string[] = ['meta.helm.sh/', 'helm.sh/'];
 
+/** The shape of {@link ManagedIngressOverlayProps}, checked before anything reads the props. @internal */
+export const MANAGED_INGRESS_OVERLAY_PROPS = S.obj('ManagedIngressOverlayProps', {
+  name: S.req(S.str(), '"cloud-prod-ws"'),
+  namespace: S.str(),
+  owner: S.req(S.obj('IngressOwner', {
+    ingressName: S.req(S.str(), '"cloud-prod-cloud"'),
+    serviceName: S.req(S.str(), '"cloud-prod-cloud"'),
+    servicePort: S.req(S.or('a port number or a port name', S.int(), S.str()), '80'),
+    paths: S.arr(S.str(), '["/"]'),
+    tls: S.inst(() => OwnerTls, 'an OwnerTls', 'use OwnerTls.porter(app, env, service) or OwnerTls.secret("name")'),
+  }), '{ ingressName: "cloud-prod-cloud", serviceName: "cloud-prod-cloud", servicePort: 80 }'),
+  hosts: S.req(S.arr(S.str(), '["api.example.com"]'), '["api.example.com"]'),
+  routes: S.req(S.arr(S.inst(() => Route, 'a Route made by Route.http(...) or Route.websocket(...)', routeFix)), '[Route.websocket("/ws")]'),
+  controller: S.inst(() => IngressController, 'an IngressController', 'use IngressController.nginx(), .traefik(), .gatewayApi({ gateway }) or .awsAlb({ idleTimeout, scheme })'),
+  annotations: S.rec(S.str()),
+  labels: S.rec(S.str()),
+  hops: S.arr(S.inst(() => Hop, 'a Hop', 'use Hop.cloudflare(), Hop.azureLoadBalancer(), Hop.awsAlb(), Hop.nginxStream(), Hop.traefik() or Hop.custom(name, idleTimeout)')),
+});
+
 /**
  * Extra paths with their own timeouts beside an Ingress that someone else owns (Porter, Helm).
  *
@@ -122,6 +144,7 @@ export class ManagedIngressOverlay extends Construct {
   constructor(scope: Construct, id: string, props: ManagedIngressOverlayProps) {
     super(scope, id);
     const check: Checker = new Checker(this, 'ManagedIngressOverlay');
+    validateProps(this, 'ManagedIngressOverlay', props, MANAGED_INGRESS_OVERLAY_PROPS);
     const name = check.objectName('name', props.name);
     if (name === props.owner.ingressName) {
       check.fail('name', name, `differ from the owner's Ingress name ("${props.owner.ingressName}"): applying the overlay would overwrite the owner's Ingress`,

@@ -8,6 +8,8 @@ import { RoutesOptions } from './realtime-service';
 import { IngressController, RenderedRouteGroup, controllerSources } from './routing';
 import { toYaml } from './synth/yaml';
 import { PreStopHook } from './workload';
+import { validateProps } from './private/validate';
+import { PEER, POLICY_RULE, ROUTES_OPTIONS, S, WORKLOAD_FIELDS, orFalse } from './private/pod-spec';
 
 /** Pod Security Admission's enforce label. */
 export const POD_SECURITY_ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
@@ -90,6 +92,25 @@ export interface MediaServerProps extends WorkloadProps {
 
 const SECRET_KEY = /(^keys$|key_file|password|secret|token)/i;
 
+/** The shape of {@link MediaServerProps}, checked before anything reads the props. @internal */
+export const MEDIA_SERVER_PROPS = S.obj('MediaServerProps', {
+  ...WORKLOAD_FIELDS,
+  nodes: S.req(S.obj('DedicatedNodes', {
+    nodeSelector: S.req(S.rec(S.str()), '{ agentpool: "media" }'),
+    tolerations: S.arr(S.obj('NodeToleration', { key: S.req(S.str(), '"dedicated"'), value: S.str(), effect: S.req(S.enumOf({ '"NoSchedule"': 'NoSchedule', '"PreferNoSchedule"': 'PreferNoSchedule', '"NoExecute"': 'NoExecute' }), '"NoSchedule"') })),
+    subnet: S.str('cidr', '10.224.0.0/16'),
+  }), '{ nodeSelector: { agentpool: "media" } }'),
+  signallingPort: S.int(),
+  rtcTcpPort: S.int(),
+  udpPortRange: S.obj('UdpPortRange', { start: S.req(S.int(), '50000'), end: S.req(S.int(), '60000') }),
+  redisAddress: S.str('name', 'redis.example.com:6379'),
+  config: S.rec(S.any()),
+  routes: ROUTES_OPTIONS,
+  rollout: S.obj('MediaServerRollout', { maxUnavailable: S.or('a whole number or a percentage string', S.int(), S.str()), maxSurge: S.or('a whole number or a percentage string', S.int(), S.str()) }),
+  namespaceObject: S.bool(),
+  networkPolicy: orFalse('signallingFrom / allowTo', S.obj('MediaServer networkPolicy', { signallingFrom: S.arr(PEER), allowTo: S.arr(POLICY_RULE) })),
+});
+
 /**
  * A WebRTC media server (an SFU such as LiveKit) that needs a UDP port range.
  *
@@ -156,6 +177,7 @@ export class MediaServer extends Construct {
   constructor(scope: Construct, id: string, props: MediaServerProps) {
     super(scope, id);
     const check: Checker = new Checker(this, 'MediaServer');
+    validateProps(this, 'MediaServer', props, MEDIA_SERVER_PROPS);
     const w = resolveWorkload(check, props, Chart.of(this).namespace, 'media', {
       // LiveKit's chart waits up to 5 h for rooms to end on shutdown.
       shutdown: { preStop: PreStopHook.sleep(Duration.seconds(15)), drainTimeout: Duration.seconds(17985) },

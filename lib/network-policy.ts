@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Checker } from './private/checks';
 import { isIanaPortName, isPortNumber, isStrictSubnet, parseCidr } from './private/k8s-names';
+import { S, validateArgs, validateProps } from './private/validate';
 
 /** RFC 1918 private ranges plus link-local (cloud metadata endpoints live at 169.254.169.254). */
 export const PRIVATE_RANGES: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'];
@@ -15,11 +16,13 @@ export class Peer {
    * server sets on every namespace (a hand-applied `name=` label is often missing).
    */
   public static namespace(name: string): Peer {
+    validateArgs('Peer.namespace', 'Peer', { name }, { name: S.req(S.str(), '"monitoring"') });
     return new Peer(`namespace ${name}`, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } }, { namespace: name });
   }
 
   /** Pods with these labels, in the given namespace (or the policy's own namespace). */
   public static pods(labels: Record<string, string>, namespace?: string): Peer {
+    validateArgs('Peer.pods', 'Peer', { labels, namespace }, { labels: S.req(S.rec(S.str()), '{ "app.kubernetes.io/name": "my-app" }'), namespace: S.str() });
     return new Peer(`pods ${JSON.stringify(labels)}${namespace ? ` in ${namespace}` : ''}`, {
       podSelector: { matchLabels: { ...labels } },
       ...(namespace ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } } : {}),
@@ -33,6 +36,7 @@ export class Peer {
 
   /** An IPv4 range, optionally minus some sub-ranges (each must be a strict subset). */
   public static cidr(cidr: string, except: string[] = []): Peer {
+    validateArgs('Peer.cidr', 'Peer', { cidr, except }, { cidr: S.req(S.str(), '"10.0.0.0/8"'), except: S.arr(S.str(), '["10.1.0.0/16"]') });
     return new Peer(`cidr ${cidr}${except.length ? ` except ${except.join(',')}` : ''}`, { ipBlock: { cidr, ...(except.length ? { except: [...except] } : {}) } }, { cidr, except });
   }
 
@@ -103,6 +107,30 @@ export interface WorkloadNetworkPolicyProps {
   readonly labels?: Record<string, string>;
 }
 
+/** The shape of {@link WorkloadNetworkPolicyProps}, checked before anything reads the props. @internal */
+export const WORKLOAD_NETWORK_POLICY_PROPS = S.obj('WorkloadNetworkPolicyProps', {
+  name: S.req(S.str(), '"my-app"'),
+  namespace: S.str(),
+  podSelector: S.req(S.rec(S.str()), '{ "app.kubernetes.io/name": "my-app" }'),
+  ingress: S.req(S.arr(S.obj('PolicyRule', {
+  peers: S.req(S.arr(S.inst(() => Peer, 'a Peer', 'use Peer.namespace("..."), Peer.pods({...}), Peer.cidr("10.0.0.0/8"), Peer.internet() or Peer.anywhere()')), '[Peer.namespace("monitoring")]'),
+  ports: S.req(S.arr(S.obj('PolicyPort', {
+    protocol: S.req(S.str(), '"TCP"'),
+    port: S.req(S.or('a port number or a port name', S.int(), S.str()), '443'),
+    endPort: S.int(),
+  })), '[{ protocol: "TCP", port: 443 }]'),
+})), '[]'),
+  egress: S.req(S.arr(S.obj('PolicyRule', {
+  peers: S.req(S.arr(S.inst(() => Peer, 'a Peer', 'use Peer.namespace("..."), Peer.pods({...}), Peer.cidr("10.0.0.0/8"), Peer.internet() or Peer.anywhere()')), '[Peer.namespace("monitoring")]'),
+  ports: S.req(S.arr(S.obj('PolicyPort', {
+    protocol: S.req(S.str(), '"TCP"'),
+    port: S.req(S.or('a port number or a port name', S.int(), S.str()), '443'),
+    endPort: S.int(),
+  })), '[{ protocol: "TCP", port: 443 }]'),
+})), '[]'),
+  labels: S.rec(S.str()),
+});
+
 /**
  * A NetworkPolicy that isolates a workload in both directions and lists what is allowed.
  * Both `policyTypes` are always set, so an empty list means "deny all" rather than "not managed".
@@ -118,6 +146,7 @@ export class WorkloadNetworkPolicy extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadNetworkPolicyProps) {
     super(scope, id);
     const check: Checker = new Checker(this, 'WorkloadNetworkPolicy');
+    validateProps(this, 'WorkloadNetworkPolicy', props, WORKLOAD_NETWORK_POLICY_PROPS);
     const name = check.objectName('name', props.name);
     const namespace = check.namespace('namespace', props.namespace ?? Chart.of(this).namespace);
     const podSelector = check.labels('podSelector', props.podSelector);

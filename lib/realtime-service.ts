@@ -2,7 +2,9 @@ import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PolicyRule, Peer, WorkloadNetworkPolicy, dnsEgress } from './network-policy';
 import { Checker } from './private/checks';
+import { validateProps } from './private/validate';
 import {
+  AUTOSCALING, DISRUPTION_BUDGET, HTTP_ENDPOINT, NETWORK_POLICY_OPTIONS, ROUTES_OPTIONS, S, WORKLOAD_FIELDS, enumNames, orFalse,
   ContainerPort, ResolvedWorkload, WorkloadProps, checkReplicaRange, deployment, disruptionBudget, horizontalAutoscaler, podTemplate, refuseServicePortRange,
   renderRoutes, resolveWorkload, resourceMetrics, spreadConstraints,
 } from './private/pod-spec';
@@ -147,6 +149,29 @@ export interface RealtimeServiceProps extends WorkloadProps {
   readonly spread?: boolean;
 }
 
+/** The shape of {@link RealtimeServiceProps}, checked before anything reads the props. @internal */
+export const REALTIME_SERVICE_PROPS = S.obj('RealtimeServiceProps', {
+  ...WORKLOAD_FIELDS,
+  http: S.req(HTTP_ENDPOINT, '{ port: 8080 }'),
+  websocket: S.obj('WebSocketEndpoint', { port: S.req(S.int(), '8081'), servicePort: S.int() }),
+  udp: S.obj('UdpEndpoint', {
+    port: S.req(S.int(), '7000'),
+    publicPort: S.int(),
+    serviceName: S.str(),
+    preset: S.inst(() => LoadBalancerPreset, 'a LoadBalancerPreset', 'use LoadBalancerPreset.aks(), .eksNlb(), .gke(), .metalLb() or .none()'),
+    routing: S.inst(() => UdpRouting, 'a UdpRouting', 'use UdpRouting.singleReplica(), UdpRouting.clientIpAffinity() or UdpRouting.appRouted()'),
+    sourceRanges: S.arr(S.str('cidr'), '["203.0.113.0/24"]'),
+  }),
+  replicas: S.int(),
+  autoscaling: AUTOSCALING,
+  disruptionBudget: DISRUPTION_BUDGET,
+  serviceType: S.enumOf(enumNames('HttpServiceType', HttpServiceType)),
+  routes: ROUTES_OPTIONS,
+  networkPolicy: orFalse('NetworkPolicyOptions', NETWORK_POLICY_OPTIONS),
+  minReady: S.dur(),
+  spread: S.bool(),
+});
+
 /**
  * A realtime service: one container with HTTP, WebSocket and UDP endpoints, and everything it
  * needs to survive rollouts, drains and scale-downs without dropping users.
@@ -185,6 +210,8 @@ export class RealtimeService extends Construct {
   constructor(scope: Construct, id: string, props: RealtimeServiceProps) {
     super(scope, id);
     const check: Checker = new Checker(this, 'RealtimeService');
+    refuseServicePortRange(check, 'udp', (props as Partial<RealtimeServiceProps> | undefined)?.udp);
+    validateProps(this, 'RealtimeService', props, REALTIME_SERVICE_PROPS);
     const workload: ResolvedWorkload = resolveWorkload(check, props, Chart.of(this).namespace, 'server', { shutdown: {} });
     const { name, namespace, selector, podLabels } = workload;
     this.name = name;

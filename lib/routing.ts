@@ -4,9 +4,10 @@ import { Peer } from './network-policy';
 import { Checker } from './private/checks';
 import { groupId, groupRoutes } from './renderers/common';
 import { ingressPathProblem, isIngressHost } from './private/k8s-names';
-import { AwsAlbControllerProps, AwsAlbRenderer } from './renderers/aws-alb';
-import { GatewayApiControllerProps, GatewayApiRenderer } from './renderers/gateway-api';
-import { TraefikControllerProps, TraefikRenderer } from './renderers/traefik';
+import { S, enumNames, validateArgs } from './private/validate';
+import { AWS_ALB_CONTROLLER_PROPS, AwsAlbControllerProps, AwsAlbRenderer } from './renderers/aws-alb';
+import { GATEWAY_API_CONTROLLER_PROPS, GatewayApiControllerProps, GatewayApiRenderer } from './renderers/gateway-api';
+import { TRAEFIK_CONTROLLER_PROPS, TraefikControllerProps, TraefikRenderer } from './renderers/traefik';
 
 /** How a route's path is matched. @see https://kubernetes.io/docs/concepts/services-networking/ingress/#path-types */
 export enum PathMatch {
@@ -80,6 +81,19 @@ export interface RouteTimeouts {
   readonly sendSeconds: number;
 }
 
+const ROUTE_FIELDS = { match: S.enumOf(enumNames('PathMatch', PathMatch)), port: S.str(), connectTimeout: S.dur() };
+const PATH = S.req(S.str(), '"/api"');
+/** The shapes of the arguments of {@link Route.http} and {@link Route.websocket}. @internal */
+export const ROUTE_ARGS = {
+  http: { path: PATH, options: S.obj('HttpRouteOptions', { ...ROUTE_FIELDS, timeout: S.dur() }, {
+    idleTimeout: 'use Route.websocket(path, { idleTimeout }) for a WebSocket, or \'timeout\' for an HTTP route',
+    heartbeatInterval: 'heartbeats belong to WebSocket routes: use Route.websocket(path, { heartbeatInterval })',
+  }) },
+  websocket: { path: PATH, options: S.obj('WebSocketRouteOptions', { ...ROUTE_FIELDS, idleTimeout: S.dur(), heartbeatInterval: S.dur() }, {
+    timeout: 'did you mean \'options.idleTimeout\'? A WebSocket route has an idle timeout (timeout is the option of Route.http)',
+  }) },
+};
+
 /**
  * One path of a realtime service, with the intent that every ingress controller must honour.
  *
@@ -89,12 +103,14 @@ export interface RouteTimeouts {
 export class Route {
   /** A request/response route with short timeouts. */
   public static http(path: string, options: HttpRouteOptions = {}): Route {
+    validateArgs('Route.http', 'Route', { path, options }, ROUTE_ARGS.http);
     const t = options.timeout ?? Duration.seconds(60);
     return new Route(path, RouteProtocol.HTTP, options, t, t, undefined);
   }
 
   /** A WebSocket route with a long idle timeout. */
   public static websocket(path: string, options: WebSocketRouteOptions = {}): Route {
+    validateArgs('Route.websocket', 'Route', { path, options }, ROUTE_ARGS.websocket);
     const t = options.idleTimeout ?? Duration.hours(1);
     return new Route(path, RouteProtocol.WEBSOCKET, options, t, t, options.heartbeatInterval);
   }
@@ -251,6 +267,7 @@ export abstract class IngressController {
    * @see https://kubernetes.github.io/ingress-nginx/user-guide/miscellaneous/#websockets
    */
   public static nginx(props: NginxIngressControllerProps = {}): IngressController {
+    validateArgs('IngressController.nginx', 'IngressController', { props }, { props: S.obj('NginxIngressControllerProps', { className: S.str(), namespace: S.str() }) });
     return new NginxIngressController(props.className ?? 'nginx', props.namespace ?? 'ingress-nginx');
   }
 
@@ -269,6 +286,7 @@ export abstract class IngressController {
    * @see https://doc.traefik.io/traefik/reference/routing-configuration/http/load-balancing/serverstransport/
    */
   public static traefik(props: TraefikControllerProps = {}): IngressController {
+    validateArgs('IngressController.traefik', 'IngressController', { props }, { props: TRAEFIK_CONTROLLER_PROPS });
     return new RendererController(new TraefikRenderer(props));
   }
 
@@ -283,6 +301,7 @@ export abstract class IngressController {
    * @see https://gateway-api.sigs.k8s.io/guides/http-timeouts/
    */
   public static gatewayApi(props: GatewayApiControllerProps): IngressController {
+    validateArgs('IngressController.gatewayApi', 'IngressController', { props }, { props: S.req(GATEWAY_API_CONTROLLER_PROPS, '{ gateway: { name: "edge", namespace: "gateway" } }') });
     return new RendererController(new GatewayApiRenderer(props));
   }
 
@@ -298,6 +317,7 @@ export abstract class IngressController {
    * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/
    */
   public static awsAlb(props: AwsAlbControllerProps): IngressController {
+    validateArgs('IngressController.awsAlb', 'IngressController', { props }, { props: S.req(AWS_ALB_CONTROLLER_PROPS, '{ idleTimeout: Duration.seconds(3600), scheme: AlbScheme.INTERNET_FACING }') });
     return new RendererController(new AwsAlbRenderer(props));
   }
 

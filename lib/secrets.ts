@@ -10,6 +10,7 @@ import {
 } from '../imports/external-secrets.io';
 import { SecretProviderClass } from '../imports/secrets-store.csi.x-k8s.io';
 import { Checker } from './private/checks';
+import { S, enumNames, validateArgs, validateProps } from './private/validate';
 
 /** A key of a Kubernetes Secret (and, through `envFrom`, the environment variable name). */
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
@@ -33,11 +34,13 @@ const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 export class SecretStoreRef {
   /** A namespaced `SecretStore` in the ExternalSecret's namespace. */
   public static secretStore(name: string): SecretStoreRef {
+    validateArgs('SecretStoreRef.secretStore', 'SecretStoreRef', { name }, { name: S.req(S.str(), '"aws"') });
     return new SecretStoreRef(ExternalSecretSpecSecretStoreRefKind.SECRET_STORE, name);
   }
 
   /** A cluster-wide `ClusterSecretStore`. */
   public static clusterSecretStore(name: string): SecretStoreRef {
+    validateArgs('SecretStoreRef.clusterSecretStore', 'SecretStoreRef', { name }, { name: S.req(S.str(), '"aws"') });
     return new SecretStoreRef(ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name);
   }
 
@@ -74,6 +77,7 @@ export class RemoteSecret {
    * @see https://external-secrets.io/latest/provider/aws-secrets-manager/
    */
   public static awsSecretsManagerJson(secretId: string): RemoteSecret {
+    validateArgs('RemoteSecret.awsSecretsManagerJson', 'RemoteSecret', { secretId }, { secretId: S.req(S.str(), '"app/prod"') });
     return new RemoteSecret('aws-json', secretId, []);
   }
 
@@ -84,6 +88,7 @@ export class RemoteSecret {
    * @param properties target Secret key -> JSON property of the remote secret
    */
   public static awsSecretsManagerProperties(secretId: string, properties: Record<string, string>): RemoteSecret {
+    validateArgs('RemoteSecret.awsSecretsManagerProperties', 'RemoteSecret', { secretId, properties }, { secretId: S.req(S.str(), '"app/prod"'), properties: S.req(S.rec(S.str()), '{ DB_PASSWORD: "db_password" }') });
     return new RemoteSecret('aws-properties', secretId, Object.entries(properties).map(([secretKey, remote]) => ({ secretKey, remote })));
   }
 
@@ -95,6 +100,7 @@ export class RemoteSecret {
    * @see https://external-secrets.io/latest/provider/azure-key-vault/
    */
   public static azureKeyVault(objects: Record<string, string>, type: KeyVaultObjectType = KeyVaultObjectType.SECRET): RemoteSecret {
+    validateArgs('RemoteSecret.azureKeyVault', 'RemoteSecret', { objects, type }, { objects: S.req(S.rec(S.str()), '{ DB_PASSWORD: "db-password" }'), type: S.enumOf(enumNames('KeyVaultObjectType', KeyVaultObjectType)) });
     return new RemoteSecret(`azure-${type}`, '', Object.entries(objects).map(([secretKey, remote]) => ({ secretKey, remote })));
   }
 
@@ -147,6 +153,27 @@ export interface ExternalSecretSourceProps {
   readonly refreshInterval?: Duration;
 }
 
+/** The shape of {@link ExternalSecretSourceProps}, checked before anything reads the props. @internal */
+export const EXTERNAL_SECRET_SOURCE_PROPS = S.obj('ExternalSecretSourceProps', {
+  name: S.req(S.str(), '"app-env"'),
+  namespace: S.str(),
+  store: S.req(S.inst(() => SecretStoreRef, 'a SecretStoreRef', 'use SecretStoreRef.secretStore("name") or SecretStoreRef.clusterSecretStore("name")'), 'SecretStoreRef.clusterSecretStore("aws")'),
+  data: S.req(S.arr(S.inst(() => RemoteSecret, 'a RemoteSecret', 'use RemoteSecret.awsSecretsManagerJson(id), .awsSecretsManagerProperties(id, {...}) or .azureKeyVault({...})')), '[RemoteSecret.awsSecretsManagerJson("app/prod")]'),
+  refreshInterval: S.dur(),
+});
+
+/** The shape of {@link KeyVaultSecretProviderClassProps}, checked before anything reads the props. @internal */
+export const KEY_VAULT_SECRET_PROVIDER_CLASS_PROPS = S.obj('KeyVaultSecretProviderClassProps', {
+  name: S.req(S.str(), '"app-kv"'),
+  namespace: S.str(),
+  keyVaultName: S.req(S.str(), '"my-vault"'),
+  tenantId: S.req(S.str(), '"00000000-0000-0000-0000-000000000000"'),
+  clientId: S.req(S.str(), '"00000000-0000-0000-0000-000000000000"'),
+  serviceAccountName: S.req(S.str(), '"app"'),
+  objects: S.req(S.arr(S.obj('KeyVaultObject', { name: S.req(S.str(), '"db-password"'), type: S.enumOf(enumNames('KeyVaultObjectType', KeyVaultObjectType)), alias: S.str(), version: S.str() })), '[{ name: "db-password" }]'),
+  sync: S.obj('KeyVaultSecretSync', { secretName: S.req(S.str(), '"app-kv"'), keys: S.req(S.rec(S.str()), '{ DB_PASSWORD: "db-password" }'), type: S.str() }),
+});
+
 /**
  * An External Secrets Operator `ExternalSecret` (external-secrets.io/v1): the operator reads the
  * provider and writes a Secret of the same name in the namespace, owned by the ExternalSecret
@@ -173,6 +200,7 @@ export class ExternalSecretSource extends Construct {
   constructor(scope: Construct, id: string, props: ExternalSecretSourceProps) {
     super(scope, id);
     const check: Checker = new Checker(this, 'ExternalSecretSource');
+    validateProps(this, 'ExternalSecretSource', props, EXTERNAL_SECRET_SOURCE_PROPS);
     const name = (this.name = this.secretName = check.objectName('name', props.name));
     const namespace = (this.namespace = check.namespace('namespace', props.namespace ?? Chart.of(this).namespace));
     if (!(props.store instanceof SecretStoreRef)) check.fail('store', props.store, 'be a SecretStoreRef', 'use SecretStoreRef.clusterSecretStore("...") or SecretStoreRef.secretStore("...")');
@@ -291,6 +319,7 @@ export class KeyVaultSecretProviderClass extends Construct {
   constructor(scope: Construct, id: string, props: KeyVaultSecretProviderClassProps) {
     super(scope, id);
     const check: Checker = new Checker(this, 'KeyVaultSecretProviderClass');
+    validateProps(this, 'KeyVaultSecretProviderClass', props, KEY_VAULT_SECRET_PROVIDER_CLASS_PROPS);
     const name = (this.name = check.objectName('name', props.name));
     const namespace = (this.namespace = check.namespace('namespace', props.namespace ?? Chart.of(this).namespace));
     if (!AKV_NAME.test(props.keyVaultName)) {
@@ -398,6 +427,7 @@ export class SecretMount {
    * Its data is never part of this app.
    */
   public static envFromSecret(secretName: string): SecretMount {
+    validateArgs('SecretMount.envFromSecret', 'SecretMount', { secretName }, { secretName: S.req(S.str(), '"app-env"') });
     return new SecretMount(`Secret ${secretName}`, undefined, { envFrom: [{ secretRef: { name: secretName } }] });
   }
 

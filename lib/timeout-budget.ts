@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Checker } from './private/checks';
 import { Route, RouteProtocol } from './routing';
+import { S, validateArgs } from './private/validate';
 
 /** Longest idle timeout a hop may declare: one year (a sanity bound, not a recommendation). */
 const MAX_IDLE_SECONDS = 31_536_000;
@@ -70,6 +71,7 @@ export class Hop {
    * @see https://learn.microsoft.com/azure/load-balancer/load-balancer-tcp-idle-timeout
    */
   public static azureLoadBalancer(idleTimeout: Duration = Duration.minutes(4)): Hop {
+    validateArgs('Hop.azureLoadBalancer', 'Hop', { idleTimeout }, { idleTimeout: S.dur() });
     return new Hop('azure-load-balancer', [{ field: 'idleTimeout', value: idleTimeout, minSeconds: 240, maxSeconds: 6000, stepSeconds: 60, zeroDisables: false }],
       'set service.beta.kubernetes.io/azure-load-balancer-tcp-idle-timeout (minutes, 4 to 100) on the ingress controller\'s Service');
   }
@@ -82,6 +84,7 @@ export class Hop {
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#connection-idle-timeout
    */
   public static awsAlb(idleTimeout: Duration = Duration.seconds(60)): Hop {
+    validateArgs('Hop.awsAlb', 'Hop', { idleTimeout }, { idleTimeout: S.dur() });
     return new Hop('aws-alb', [{ field: 'idleTimeout', value: idleTimeout, minSeconds: 1, maxSeconds: 4000, stepSeconds: 1, zeroDisables: false }],
       'raise the ALB attribute idle_timeout.timeout_seconds (up to 4000), e.g. through alb.ingress.kubernetes.io/load-balancer-attributes');
   }
@@ -93,6 +96,7 @@ export class Hop {
    * @see https://nginx.org/en/docs/stream/ngx_stream_proxy_module.html#proxy_timeout
    */
   public static nginxStream(proxyTimeout: Duration = Duration.minutes(10)): Hop {
+    validateArgs('Hop.nginxStream', 'Hop', { proxyTimeout }, { proxyTimeout: S.dur() });
     return new Hop('nginx-stream', [{ field: 'proxyTimeout', value: proxyTimeout, minSeconds: 1, maxSeconds: MAX_IDLE_SECONDS, stepSeconds: 1, zeroDisables: false }],
       'raise proxy_timeout in the stream server block');
   }
@@ -107,6 +111,7 @@ export class Hop {
    * @see https://doc.traefik.io/traefik/routing/entrypoints/#respondingtimeouts
    */
   public static traefik(options: TraefikHopOptions = {}): Hop {
+    validateArgs('Hop.traefik', 'Hop', { options }, { options: S.obj('TraefikHopOptions', { readTimeout: S.dur(), idleTimeout: S.dur() }) });
     return new Hop('traefik', [
       { field: 'readTimeout', value: options.readTimeout ?? Duration.seconds(60), minSeconds: 1, maxSeconds: MAX_IDLE_SECONDS, stepSeconds: 1, zeroDisables: true },
       { field: 'idleTimeout', value: options.idleTimeout ?? Duration.seconds(180), minSeconds: 1, maxSeconds: MAX_IDLE_SECONDS, stepSeconds: 1, zeroDisables: true },
@@ -119,6 +124,7 @@ export class Hop {
    * @param idleTimeout how long the hop keeps a quiet connection open (1 s to one year)
    */
   public static custom(name: string, idleTimeout: Duration): Hop {
+    validateArgs('Hop.custom', 'Hop', { name, idleTimeout }, { name: S.req(S.str(), '"corporate-proxy"'), idleTimeout: S.req(S.dur(), 'Duration.minutes(10)') });
     return new Hop(name, [{ field: 'idleTimeout', value: idleTimeout, minSeconds: 1, maxSeconds: MAX_IDLE_SECONDS, stepSeconds: 1, zeroDisables: false }],
       'raise the hop\'s idle timeout');
   }

@@ -2,6 +2,7 @@ import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Checker } from './private/checks';
 import { parseCidr } from './private/k8s-names';
+import { S, validateArgs, validateProps } from './private/validate';
 
 /**
  * Cloud settings of a `type: LoadBalancer` Service (an enum-like class). Each preset writes the
@@ -13,6 +14,7 @@ export class LoadBalancerPreset {
    * @see https://cloud-provider-azure.sigs.k8s.io/topics/loadbalancer/#loadbalancer-annotations
    */
   public static aks(options: AksLoadBalancerOptions = {}): LoadBalancerPreset {
+    validateArgs('LoadBalancerPreset.aks', 'LoadBalancerPreset', { options }, { options: S.obj('AksLoadBalancerOptions', { internal: S.bool(), publicIpName: S.str('name'), resourceGroup: S.str('name'), dnsLabel: S.str('dns-label') }) });
     const a: Record<string, string> = {};
     if (options.internal) a['service.beta.kubernetes.io/azure-load-balancer-internal'] = 'true';
     if (options.publicIpName) a['service.beta.kubernetes.io/azure-pip-name'] = options.publicIpName;
@@ -27,6 +29,7 @@ export class LoadBalancerPreset {
    * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/
    */
   public static eksNlb(options: EksNlbOptions = {}): LoadBalancerPreset {
+    validateArgs('LoadBalancerPreset.eksNlb', 'LoadBalancerPreset', { options }, { options: S.obj('EksNlbOptions', { internal: S.bool(), eipAllocations: S.arr(S.str('name', 'eipalloc-0123456789abcdef0'), '["eipalloc-0123456789abcdef0"]') }) });
     const a: Record<string, string> = {
       'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
       'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
@@ -41,6 +44,7 @@ export class LoadBalancerPreset {
    * @see https://cloud.google.com/kubernetes-engine/docs/concepts/service-load-balancer-parameters
    */
   public static gke(options: GkeLoadBalancerOptions = {}): LoadBalancerPreset {
+    validateArgs('LoadBalancerPreset.gke', 'LoadBalancerPreset', { options }, { options: S.obj('GkeLoadBalancerOptions', { internal: S.bool() }) });
     const a: Record<string, string> = options.internal
       ? { 'networking.gke.io/load-balancer-type': 'Internal' }
       : { 'cloud.google.com/l4-rbs': 'enabled' };
@@ -52,6 +56,7 @@ export class LoadBalancerPreset {
    * @see https://metallb.universe.tf/usage/
    */
   public static metalLb(options: MetalLbOptions = {}): LoadBalancerPreset {
+    validateArgs('LoadBalancerPreset.metalLb', 'LoadBalancerPreset', { options }, { options: S.obj('MetalLbOptions', { addressPool: S.str('dns-subdomain', 'default'), sharingKey: S.str('name', 'game'), loadBalancerIps: S.arr(S.str('ip', '192.168.1.240'), '["192.168.1.240"]') }) });
     const a: Record<string, string> = {};
     if (options.addressPool) a['metallb.universe.tf/address-pool'] = options.addressPool;
     if (options.sharingKey) a['metallb.universe.tf/allow-shared-ip'] = options.sharingKey;
@@ -122,6 +127,7 @@ export class UdpRouting {
    * necessarily the pod holding that client's WebSocket. Choose it when the app tolerates that.
    */
   public static clientIpAffinity(timeout: Duration = Duration.hours(3)): UdpRouting {
+    validateArgs('UdpRouting.clientIpAffinity', 'UdpRouting', { timeout }, { timeout: S.dur() });
     return new UdpRouting('client-ip-affinity', timeout);
   }
 
@@ -168,6 +174,18 @@ export interface UdpPort {
   readonly targetPort?: number | string;
 }
 
+/** The shape of {@link UdpLoadBalancerProps}, checked before anything reads the props. @internal */
+export const UDP_LOAD_BALANCER_PROPS = S.obj('UdpLoadBalancerProps', {
+  name: S.req(S.str(), '"my-app-udp"'),
+  namespace: S.str(),
+  selector: S.req(S.rec(S.str()), '{ "app.kubernetes.io/name": "my-app" }'),
+  ports: S.req(S.arr(S.obj('UdpPort', { name: S.str(), port: S.req(S.int(), '7000'), targetPort: S.or('a port number or a port name', S.int(), S.str()) })), '[{ port: 7000 }]'),
+  preset: S.inst(() => LoadBalancerPreset, 'a LoadBalancerPreset', 'use LoadBalancerPreset.aks(), .eksNlb(), .gke(), .metalLb() or .none()'),
+  routing: S.inst(() => UdpRouting, 'a UdpRouting', 'use UdpRouting.singleReplica(), UdpRouting.clientIpAffinity() or UdpRouting.appRouted()'),
+  sourceRanges: S.arr(S.str('cidr', '203.0.113.0/24'), '["203.0.113.0/24"]'),
+  labels: S.rec(S.str()),
+});
+
 /**
  * A `type: LoadBalancer` Service for UDP only, with `externalTrafficPolicy: Local`.
  *
@@ -185,6 +203,7 @@ export class UdpLoadBalancer extends Construct {
   constructor(scope: Construct, id: string, props: UdpLoadBalancerProps) {
     super(scope, id);
     const check: Checker = new Checker(this, 'UdpLoadBalancer');
+    validateProps(this, 'UdpLoadBalancer', props, UDP_LOAD_BALANCER_PROPS);
     this.name = check.serviceName('name', props.name);
     const namespace = check.namespace('namespace', props.namespace ?? Chart.of(this).namespace);
     const selector = check.labels('selector', props.selector);

@@ -9,6 +9,8 @@ import {
 import { AutoscalingOptions, HttpEndpoint, HttpServiceType, NetworkPolicyOptions, RoutesOptions } from './realtime-service';
 import { IngressController, RenderedRouteGroup, RouteProtocol, controllerSources } from './routing';
 import { DisruptionBudget, PreStopHook } from './workload';
+import { validateProps } from './private/validate';
+import { AUTOSCALING, DISRUPTION_BUDGET, HTTP_ENDPOINT, NETWORK_POLICY_OPTIONS, ROUTES_OPTIONS, S, WORKLOAD_FIELDS, enumNames, orFalse } from './private/pod-spec';
 
 /** Properties of {@link WebService}. */
 export interface WebServiceProps extends WorkloadProps {
@@ -31,6 +33,20 @@ export interface WebServiceProps extends WorkloadProps {
   /** Spread pods across zones and nodes (`ScheduleAnyway`). @default true */
   readonly spread?: boolean;
 }
+
+/** The shape of {@link WebServiceProps}, checked before anything reads the props. @internal */
+export const WEB_SERVICE_PROPS = S.obj('WebServiceProps', {
+  ...WORKLOAD_FIELDS,
+  http: S.req(HTTP_ENDPOINT, '{ port: 8080 }'),
+  replicas: S.int(),
+  autoscaling: AUTOSCALING,
+  disruptionBudget: DISRUPTION_BUDGET,
+  routes: ROUTES_OPTIONS,
+  serviceType: S.enumOf(enumNames('HttpServiceType', HttpServiceType)),
+  networkPolicy: orFalse('NetworkPolicyOptions', NETWORK_POLICY_OPTIONS),
+  minReady: S.dur(),
+  spread: S.bool(),
+});
 
 /**
  * A stateless HTTP service (a landing page, an API without long-lived connections): a
@@ -72,7 +88,8 @@ export class WebService extends Construct {
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
     const check: Checker = new Checker(this, 'WebService');
-    refuseServicePortRange(check, 'http', props.http);
+    refuseServicePortRange(check, 'http', (props as Partial<WebServiceProps> | undefined)?.http);
+    validateProps(this, 'WebService', props, WEB_SERVICE_PROPS);
     const w: ResolvedWorkload = resolveWorkload(check, props, Chart.of(this).namespace, 'web', {
       shutdown: { preStop: PreStopHook.sleep(Duration.seconds(10)), drainTimeout: Duration.seconds(20) },
     });

@@ -10,6 +10,8 @@ import {
 } from './private/pod-spec';
 import { ScalingBehavior } from './realtime-service';
 import { DisruptionBudget, PreStopHook } from './workload';
+import { validateArgs, validateProps } from './private/validate';
+import { BEHAVIOR_FIELDS, DISRUPTION_BUDGET, HTTP_ENDPOINT, PEER, POLICY_RULE, S, WORKLOAD_FIELDS, orFalse } from './private/pod-spec';
 
 /** Replica range and behaviour, common to every {@link WorkerScaling}. */
 export interface WorkerScalingRange {
@@ -75,6 +77,25 @@ export interface KedaScalingOptions extends WorkerScalingRange {
   readonly pollingInterval?: Duration;
 }
 
+const RANGE_FIELDS = { minReplicas: S.req(S.int(), '1'), maxReplicas: S.req(S.int(), '10'), ...BEHAVIOR_FIELDS };
+const METRIC_SELECTOR = S.rec(S.str());
+/** The shapes of the WorkerScaling factories' options. @internal */
+export const WORKER_SCALING_OPTIONS = {
+  pods: S.obj('PodsMetricScalingOptions', { ...RANGE_FIELDS, metric: S.req(S.str(), '"rooms"'), averageValue: S.req(S.str(), '"2"'), selector: METRIC_SELECTOR }),
+  external: S.obj('ExternalMetricScalingOptions', { ...RANGE_FIELDS, metric: S.req(S.str(), '"livekit_rooms"'), selector: METRIC_SELECTOR, averageValue: S.str(), value: S.str() }),
+  keda: S.obj('KedaScalingOptions', {
+    ...RANGE_FIELDS,
+    triggers: S.req(S.arr(S.obj('KedaTrigger', {
+      type: S.req(S.str(), '"prometheus"'),
+      metadata: S.req(S.rec(S.any()), '{ serverAddress: "http://prometheus:9090", query: "...", threshold: "5" }'),
+      name: S.str(),
+      metricType: S.enumOf({ '"AverageValue"': 'AverageValue', '"Value"': 'Value', '"Utilization"': 'Utilization' }),
+      authenticationRef: S.obj('authenticationRef', { name: S.req(S.str(), '"keda-auth"'), kind: S.enumOf({ '"TriggerAuthentication"': 'TriggerAuthentication', '"ClusterTriggerAuthentication"': 'ClusterTriggerAuthentication' }) }),
+    })), '[{ type: "prometheus", metadata: { ... } }]'),
+    pollingInterval: S.dur(),
+  }),
+};
+
 /**
  * How a {@link WorkerPool} scales (an enum-like class). Workers are scaled on what they hold
  * (rooms, jobs, queue depth), not on CPU.
@@ -82,6 +103,7 @@ export interface KedaScalingOptions extends WorkerScalingRange {
 export class WorkerScaling {
   /** A fixed number of workers; no autoscaler. */
   public static fixed(replicas: number): WorkerScaling {
+    validateArgs('WorkerScaling.fixed', 'WorkerScaling', { replicas }, { replicas: S.req(S.int(), '2') });
     return new WorkerScaling('fixed', { minReplicas: replicas, maxReplicas: replicas }, {});
   }
 
@@ -91,6 +113,7 @@ export class WorkerScaling {
    * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale-walkthrough/#autoscaling-on-multiple-metrics-and-custom-metrics
    */
   public static hpaPodsMetric(options: PodsMetricScalingOptions): WorkerScaling {
+    validateArgs('WorkerScaling.hpaPodsMetric', 'WorkerScaling', { options }, { options: S.req(WORKER_SCALING_OPTIONS.pods) });
     return new WorkerScaling('hpa-pods', options, { pods: options });
   }
 
@@ -99,6 +122,7 @@ export class WorkerScaling {
    * served by the external metrics API, e.g. the number of open rooms reported by LiveKit.
    */
   public static hpaExternalMetric(options: ExternalMetricScalingOptions): WorkerScaling {
+    validateArgs('WorkerScaling.hpaExternalMetric', 'WorkerScaling', { options }, { options: S.req(WORKER_SCALING_OPTIONS.external) });
     return new WorkerScaling('hpa-external', options, { external: options });
   }
 
@@ -111,6 +135,7 @@ export class WorkerScaling {
    * @see https://keda.sh/docs/latest/reference/scaledobject-spec/
    */
   public static keda(options: KedaScalingOptions): WorkerScaling {
+    validateArgs('WorkerScaling.keda', 'WorkerScaling', { options }, { options: S.req(WORKER_SCALING_OPTIONS.keda) });
     return new WorkerScaling('keda', options, { keda: options });
   }
 
@@ -145,6 +170,16 @@ export interface WorkerPoolProps extends WorkloadProps {
   readonly spread?: boolean;
 }
 
+/** The shape of {@link WorkerPoolProps}, checked before anything reads the props. @internal */
+export const WORKER_POOL_PROPS = S.obj('WorkerPoolProps', {
+  ...WORKLOAD_FIELDS,
+  scaling: S.req(S.inst(() => WorkerScaling, 'a WorkerScaling', 'use WorkerScaling.fixed(n), .hpaPodsMetric({...}), .hpaExternalMetric({...}) or .keda({...})'), 'WorkerScaling.fixed(2)'),
+  http: S.req(HTTP_ENDPOINT, '{ port: 8080 }'),
+  disruptionBudget: DISRUPTION_BUDGET,
+  networkPolicy: orFalse('allowFrom / allowTo', S.obj('WorkerPool networkPolicy', { allowFrom: S.arr(PEER), allowTo: S.arr(POLICY_RULE) })),
+  spread: S.bool(),
+});
+
 /**
  * A pool of workers that pull their work (voice agents joining rooms, job consumers), scaled on
  * a custom or external metric through an HPA, or through KEDA.
@@ -176,6 +211,7 @@ export class WorkerPool extends Construct {
   constructor(scope: Construct, id: string, props: WorkerPoolProps) {
     super(scope, id);
     const check: Checker = new Checker(this, 'WorkerPool');
+    validateProps(this, 'WorkerPool', props, WORKER_POOL_PROPS);
     const w = resolveWorkload(check, props, Chart.of(this).namespace, 'worker', {
       shutdown: { preStop: PreStopHook.none(), drainTimeout: Duration.minutes(30) },
     });

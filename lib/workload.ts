@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Checker } from './private/checks';
 import { isPercent, parseQuantity } from './private/k8s-names';
+import { S, validateArgs } from './private/validate';
 
 /** Timings of one probe. Every field is emitted explicitly. */
 export interface ProbeTiming {
@@ -146,11 +147,13 @@ export class PreStopHook {
    * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/
    */
   public static sleep(delay: Duration): PreStopHook {
+    validateArgs('PreStopHook.sleep', 'PreStopHook', { delay }, { delay: S.req(S.dur(), 'Duration.seconds(15)') });
     return new PreStopHook('sleep', delay, undefined);
   }
 
   /** Runs a command (e.g. `["/bin/sleep", "15"]`) for clusters older than 1.30; the image must contain it. */
   public static exec(command: string[], expectedDuration: Duration): PreStopHook {
+    validateArgs('PreStopHook.exec', 'PreStopHook', { command, expectedDuration }, { command: S.req(S.arr(S.str(), '["/bin/sleep", "15"]'), '["/bin/sleep", "15"]'), expectedDuration: S.req(S.dur(), 'Duration.seconds(15)') });
     return new PreStopHook('exec', expectedDuration, [...command]);
   }
 
@@ -208,10 +211,12 @@ export function resolveShutdown(check: Checker, s: ShutdownOptions = {}): { life
 export class DisruptionBudget {
   /** At most this many (or this percentage of) pods down at once. */
   public static maxUnavailable(value: number | string): DisruptionBudget {
+    validateArgs('DisruptionBudget.maxUnavailable', 'DisruptionBudget', { value }, { value: S.req(S.or('a whole number or a percentage such as "50%"', S.int(), S.str()), '1') });
     return new DisruptionBudget('maxUnavailable', value);
   }
   /** At least this many (or this percentage of) pods up at all times. */
   public static minAvailable(value: number | string): DisruptionBudget {
+    validateArgs('DisruptionBudget.minAvailable', 'DisruptionBudget', { value }, { value: S.req(S.or('a whole number or a percentage such as "50%"', S.int(), S.str()), '1') });
     return new DisruptionBudget('minAvailable', value);
   }
   /** No PodDisruptionBudget. */

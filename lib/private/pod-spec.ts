@@ -5,12 +5,14 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Checker } from './checks';
+import { S, Shape, enumNames, routeFix } from './validate';
+import { Peer } from '../network-policy';
 import type { RoutesOptions } from '../realtime-service';
 import { IngressController, RenderedRouteGroup, Route, TlsEntry, checkNginxAnnotations, serviceGroupName } from '../routing';
 import { SecretMount, resolveSecretMounts } from '../secrets';
-import { checkTimeoutBudget } from '../timeout-budget';
+import { Hop, checkTimeoutBudget } from '../timeout-budget';
 import {
-  DisruptionBudget, ProbeOptions, ResolvedProbe, ResourceOptions, ShutdownOptions,
+  DisruptionBudget, PreStopHook, ProbeOptions, ResolvedProbe, ResourceOptions, ShutdownOptions,
   checkEnv, checkImage, resolveProbes, resolveResources, resolveShutdown,
 } from '../workload';
 
@@ -58,6 +60,90 @@ export interface WorkloadProps {
    */
   readonly bootTime?: Duration;
 }
+
+// ---- prop shapes (checked at the top of every constructor, see validate.ts) ----
+
+const PROBE_TIMING: Shape = S.obj('ProbeTiming', { path: S.str(), initialDelay: S.dur(), period: S.dur(), timeout: S.dur(), failureThreshold: S.int() });
+
+/** Shapes of the props every workload shares ({@link WorkloadProps}). @internal */
+export const WORKLOAD_FIELDS = {
+  name: S.req(S.str(), '"my-service"'),
+  namespace: S.str(),
+  image: S.req(S.str(), '"registry.example.com/team/app:1.0.0"'),
+  env: S.rec(S.str()),
+  secrets: S.arr(S.inst(() => SecretMount, 'a SecretMount', 'use ExternalSecretSource.envFrom(), KeyVaultSecretProviderClass.mount() or SecretMount.envFromSecret("name")')),
+  args: S.arr(S.str(), '["--port=8080"]'),
+  runAsUser: S.int(),
+  resources: S.obj('ResourceOptions', {
+    cpuRequest: S.str(), cpuLimit: S.str(), memoryRequest: S.str(), memoryLimit: S.str(), ephemeralStorageRequest: S.str(), ephemeralStorageLimit: S.str(),
+  }),
+  probes: S.obj('ProbeOptions', { path: S.str(), startup: PROBE_TIMING, readiness: PROBE_TIMING, liveness: PROBE_TIMING }),
+  shutdown: S.obj('ShutdownOptions', {
+    preStop: S.inst(() => PreStopHook, 'a PreStopHook', 'use PreStopHook.sleep(Duration.seconds(15)), PreStopHook.exec([...], duration) or PreStopHook.none()'),
+    drainTimeout: S.dur(),
+    terminationGracePeriod: S.dur(),
+  }),
+  bootTime: S.dur(),
+};
+
+/** `{ port }` of an HTTP endpoint. @internal */
+export const HTTP_ENDPOINT: Shape = S.obj('HttpEndpoint', { port: S.req(S.int(), '8080'), servicePort: S.int() });
+
+/** A NetworkPolicy peer. @internal */
+export const PEER: Shape = S.inst(() => Peer, 'a Peer', 'use Peer.namespace("..."), Peer.pods({...}), Peer.cidr("10.0.0.0/8"), Peer.internet() or Peer.anywhere()');
+
+/** A NetworkPolicy rule. @internal */
+export const POLICY_RULE: Shape = S.obj('PolicyRule', {
+  peers: S.req(S.arr(PEER), '[Peer.namespace("monitoring")]'),
+  ports: S.req(S.arr(S.obj('PolicyPort', {
+    protocol: S.req(S.str(), '"TCP"'),
+    port: S.req(S.or('a port number or a port name', S.int(), S.str()), '443'),
+    endPort: S.int(),
+  })), '[{ protocol: "TCP", port: 443 }]'),
+});
+
+/** The shape of `NetworkPolicyOptions`. @internal */
+export const NETWORK_POLICY_OPTIONS = S.obj('NetworkPolicyOptions', {
+  allowFrom: S.arr(S.obj('allowFrom entry', { peer: S.req(PEER, 'Peer.namespace("monitoring")'), endpoints: S.req(S.arr(S.str()), '["http"]') })),
+  allowTo: S.arr(POLICY_RULE),
+});
+
+/** The public routes of a workload ({@link RoutesOptions}). @internal */
+export const ROUTES_OPTIONS: Shape = S.obj('RoutesOptions', {
+  controller: S.inst(() => IngressController, 'an IngressController', 'use IngressController.nginx(), .traefik(), .gatewayApi({ gateway }) or .awsAlb({ idleTimeout, scheme })'),
+  hosts: S.req(S.arr(S.str(), '["api.example.com"]'), '["api.example.com"]'),
+  routes: S.req(S.arr(S.inst(() => Route, 'a Route made by Route.http(...) or Route.websocket(...)', routeFix)), '[Route.http("/api"), Route.websocket("/ws")]'),
+  tlsSecretName: S.str(),
+  annotations: S.rec(S.str()),
+  hops: S.arr(S.inst(() => Hop, 'a Hop', 'use Hop.cloudflare(), Hop.azureLoadBalancer(), Hop.awsAlb(), Hop.nginxStream(), Hop.traefik() or Hop.custom(name, idleTimeout)')),
+});
+
+const SCALING_BEHAVIOR: Shape = S.obj('ScalingBehavior', {
+  stabilizationWindow: S.req(S.dur(), 'Duration.seconds(300)'),
+  policies: S.req(S.arr(S.obj('ScalingPolicy', {
+    type: S.req(S.enumOf({ '"Pods"': 'Pods', '"Percent"': 'Percent' }), '"Pods"'),
+    value: S.req(S.int(), '1'),
+    period: S.req(S.dur(), 'Duration.seconds(60)'),
+  })), '[{ type: "Pods", value: 1, period: Duration.seconds(60) }]'),
+});
+
+/** Scale-up and scale-down behaviour fields. @internal */
+export const BEHAVIOR_FIELDS = { scaleUp: SCALING_BEHAVIOR, scaleDown: SCALING_BEHAVIOR };
+
+/** {@link AutoscalingOptions}. @internal */
+export const AUTOSCALING: Shape = S.obj('AutoscalingOptions', {
+  minReplicas: S.req(S.int(), '2'), maxReplicas: S.req(S.int(), '10'), cpuUtilization: S.int(), memoryUtilization: S.int(), ...BEHAVIOR_FIELDS,
+});
+
+/** A DisruptionBudget. @internal */
+export const DISRUPTION_BUDGET: Shape = S.inst(() => DisruptionBudget, 'a DisruptionBudget', 'use DisruptionBudget.maxUnavailable(1), DisruptionBudget.minAvailable(n) or DisruptionBudget.none()');
+
+/** `false` or the options object. @internal */
+export function orFalse(name: string, shape: Shape): Shape {
+  return S.or(`false or an object (${name})`, S.lit(false), shape);
+}
+
+export { S, enumNames };
 
 /** A container port as emitted. @internal */
 export interface ContainerPort {

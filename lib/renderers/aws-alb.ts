@@ -2,6 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Peer } from '../network-policy';
 import { Checker } from '../private/checks';
+import { S, enumNames } from '../private/validate';
 import type { RenderedRouteGroup, RouteProps, RouteTable } from '../routing';
 import { RouteProtocol } from '../routing';
 import { groupRoutes, routeProp } from './common';
@@ -67,6 +68,18 @@ export interface AwsAlbControllerProps {
    */
   readonly sourceCidrs?: string[];
 }
+
+/** The shape of {@link AwsAlbControllerProps}. @internal */
+export const AWS_ALB_CONTROLLER_PROPS = S.obj('AwsAlbControllerProps', {
+  idleTimeout: S.req(S.dur(), 'Duration.seconds(3600)'),
+  scheme: S.req(S.enumOf(enumNames('AlbScheme', AlbScheme)), 'AlbScheme.INTERNET_FACING'),
+  targetType: S.enumOf(enumNames('AlbTargetType', AlbTargetType)),
+  certificateArn: S.str(),
+  groupName: S.str(),
+  healthCheckPath: S.str(),
+  className: S.str(),
+  sourceCidrs: S.arr(S.str(), '["10.0.0.0/16"]'),
+});
 
 const ALB = 'alb.ingress.kubernetes.io/';
 const CERT_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[A-Za-z0-9-]+$/;

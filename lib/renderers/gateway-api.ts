@@ -5,6 +5,7 @@ import { Checker } from '../private/checks';
 import type { RenderedRouteGroup, RouteProps, RouteTable } from '../routing';
 import { RouteProtocol } from '../routing';
 import { durationString, groupId, groupRoutes, isPrefix, routeProp } from './common';
+import { S, validateProps } from '../private/validate';
 
 /** The Gateway (listener) that routes attach to. */
 export interface GatewayRef {
@@ -34,6 +35,12 @@ export interface GatewayApiControllerProps {
    */
   readonly proxyNamespace?: string;
 }
+
+/** The shape of {@link GatewayRef}. @internal */
+export const GATEWAY_REF = S.obj('GatewayRef', { name: S.req(S.str(), '"edge"'), namespace: S.str(), sectionName: S.str() });
+
+/** The shape of {@link GatewayApiControllerProps}. @internal */
+export const GATEWAY_API_CONTROLLER_PROPS = S.obj('GatewayApiControllerProps', { gateway: S.req(GATEWAY_REF, '{ name: "edge", namespace: "gateway" }'), proxyNamespace: S.str() });
 
 /** The most rules an HTTPRoute accepts (API validation). */
 const MAX_RULES = 16;
@@ -130,6 +137,15 @@ export interface GatewayUdpRouteProps {
   readonly port: number;
 }
 
+/** The shape of {@link GatewayUdpRouteProps}, checked before anything reads the props. @internal */
+export const GATEWAY_UDP_ROUTE_PROPS = S.obj('GatewayUdpRouteProps', {
+  name: S.req(S.str(), '"game-udp"'),
+  namespace: S.str(),
+  gateway: S.req(GATEWAY_REF, '{ name: "edge", sectionName: "udp" }'),
+  serviceName: S.req(S.str(), '"game-udp"'),
+  port: S.req(S.int(), '7777'),
+});
+
 /**
  * A Gateway API `UDPRoute` (gateway.networking.k8s.io/v1alpha2, experimental channel) that sends
  * a Gateway's UDP listener to a Service: the Gateway API alternative to a UDP LoadBalancer
@@ -147,6 +163,7 @@ export class GatewayUdpRoute extends Construct {
   constructor(scope: Construct, id: string, props: GatewayUdpRouteProps) {
     super(scope, id);
     const check = new Checker(this, 'GatewayUdpRoute');
+    validateProps(this, 'GatewayUdpRoute', props, GATEWAY_UDP_ROUTE_PROPS);
     const name = check.objectName('name', props.name);
     const namespace = check.namespace('namespace', props.namespace ?? Chart.of(this).namespace);
     checkGatewayRef(check, 'gateway', props.gateway);

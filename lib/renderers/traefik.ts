@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IngressRoute, IngressRouteSpecRoutesKind, IngressRouteSpecRoutesServicesPort, ServersTransport, ServersTransportSpecForwardingTimeoutsDialTimeout, ServersTransportSpecForwardingTimeoutsIdleConnTimeout, ServersTransportSpecForwardingTimeoutsResponseHeaderTimeout } from '../../imports/traefik.io';
 import { Checker } from '../private/checks';
+import { S, validateArgs } from '../private/validate';
 import type { RenderedRouteGroup, Route, RouteProps, RouteTable } from '../routing';
 import { RouteProtocol } from '../routing';
 import { Hop } from '../timeout-budget';
@@ -45,6 +46,15 @@ export interface TraefikControllerProps {
    */
   readonly namespace?: string;
 }
+
+const ENTRY_POINT_TIMEOUTS = S.obj('TraefikEntryPointTimeouts', { readTimeout: S.dur(), idleTimeout: S.dur() });
+/** The shape of {@link TraefikControllerProps}. @internal */
+export const TRAEFIK_CONTROLLER_PROPS = S.obj('TraefikControllerProps', { entryPoints: S.arr(S.str(), '["websecure"]'), entryPointTimeouts: ENTRY_POINT_TIMEOUTS, namespace: S.str() });
+/** The shape of {@link TraefikStaticConfigProps}. @internal */
+export const TRAEFIK_STATIC_CONFIG_PROPS = S.obj('TraefikStaticConfigProps', {
+  entryPointTimeouts: ENTRY_POINT_TIMEOUTS,
+  pingEntryPoint: S.enumOf({ '"web"': 'web', '"websecure"': 'websecure' }),
+});
 
 const ENTRYPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
@@ -167,6 +177,7 @@ export interface TraefikStaticConfigProps {
  * @see https://doc.traefik.io/traefik/reference/install-configuration/observability/healthcheck/
  */
 export function traefikStaticConfig(props: TraefikStaticConfigProps = {}): string {
+    validateArgs('traefikStaticConfig', 'traefikStaticConfig', { props }, { props: TRAEFIK_STATIC_CONFIG_PROPS });
   const secs = (d: Duration | undefined, dflt: number) => {
     const ms = d?.toMilliseconds() ?? dflt * 1000;
     return `${Math.ceil(ms / 1000)}s`;
