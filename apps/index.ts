@@ -15,3 +15,6 @@ export const WORKLOAD_APPS: AppSpec[] = [mentraCloud, nexusRuntime, homelabTraef
  * Argo CD Applications that sync every one of them.
  */
 export const APPS: AppSpec[] = [...WORKLOAD_APPS.map((app) => withTopology(app)), gitopsFor(WORKLOAD_APPS)];
+
+/** The command that regenerates dist/ in this repository, named in every generated file's header. */
+export const REGENERATE = 'npm run synth';

@@ -3,7 +3,7 @@
 // the repository, a consumer app that synthesizes a RealtimeService, and a type-check of a
 // TypeScript consumer against the shipped declarations. Needs the npm registry (cdk8s,
 // constructs and the package's dependencies are installed from it); takes ~20-60 s.
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -38,16 +38,16 @@ afterAll(() => {
 });
 
 describe('npm pack', () => {
-  test('ships the compiled library, its declarations, README and CHANGELOG, and nothing else', () => {
-    expect(packed.entries).toEqual(expect.arrayContaining(['package.json', 'README.md', 'CHANGELOG.md', 'build/lib/index.js', 'build/lib/index.d.ts', 'build/lib/synth/synthesizer.js']));
-    const forbidden = packed.entries.filter((e) => /^(apps|dist|bench|test|tools|imports|lib|docs|node_modules)\//.test(e) || (e.endsWith('.ts') && !e.endsWith('.d.ts')));
+  test('ships the compiled library and CLI, their declarations, the bin scripts, README and CHANGELOG, and nothing else', () => {
+    expect(packed.entries).toEqual(expect.arrayContaining(['package.json', 'README.md', 'CHANGELOG.md', 'build/lib/index.js', 'build/lib/index.d.ts', 'build/lib/synth/synthesizer.js', 'build/cli/index.js', 'bin/cdk8s-realtime.js', 'bin/register.js']));
+    const forbidden = packed.entries.filter((e) => /^(apps|dist|bench|test|tools|imports|lib|cli|docs|node_modules)\//.test(e) || (e.endsWith('.ts') && !e.endsWith('.d.ts')));
     expect(forbidden).toEqual([]);
     // build/imports/ holds the compiled CRD bindings (imports/), which lib/ may use at runtime.
-    expect(packed.entries.filter((e) => !['package.json', 'README.md', 'CHANGELOG.md'].includes(e) && !/^build\/(lib|imports)\/.*\.(js|d\.ts)$/.test(e))).toEqual([]);
+    expect(packed.entries.filter((e) => !['package.json', 'README.md', 'CHANGELOG.md', 'bin/cdk8s-realtime.js', 'bin/register.js'].includes(e) && !/^build\/(lib|imports|cli)\/.*\.(js|d\.ts)$/.test(e))).toEqual([]);
   });
 
   test('every module has its declarations', () => {
-    const js = packed.entries.filter((e) => e.endsWith('.js'));
+    const js = packed.entries.filter((e) => e.startsWith('build/') && e.endsWith('.js'));
     expect(js.length).toBeGreaterThan(10);
     expect(js.filter((e) => !packed.entries.includes(e.replace(/\.js$/, '.d.ts')))).toEqual([]);
   });
@@ -129,7 +129,7 @@ console.log(JSON.stringify({ loaded, failed }));
 `);
     const out = JSON.parse(run('node', ['load-all.js'], consumer));
     expect(out.failed).toEqual([]);
-    expect(out.loaded).toBe(packed.entries.filter((e) => e.endsWith('.js')).length);
+    expect(out.loaded).toBe(packed.entries.filter((e) => e.startsWith('build/') && e.endsWith('.js')).length);
   });
 
   test('reports bad input with a RealtimeConfigError, and only the entry point is importable', () => {
@@ -168,6 +168,74 @@ export { files, diagram, bad };
     const tsc = path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
     const args = ['--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', 'app.ts'];
     expect(() => run('node', [tsc, ...args], consumer)).not.toThrow();
+  });
+});
+
+describe('a project made by `npx cdk8s-realtime init`, with the packed tarball', () => {
+  let project: string;
+  // cdk8s-cli checks the registry for a newer version of itself before every command; the
+  // project's CI example turns that off the same way.
+  const env = { ...process.env, CDK8S_CHECK_UPGRADE: 'false', CI: 'true' };
+  const exec = (cmd: string, args: string[]) => execFileSync(cmd, args, { cwd: project, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+
+  beforeAll(() => {
+    const parent = tmp('cdk8srt-init-');
+    // The CLI from the tarball, as `npx cdk8s-realtime init` runs it before any project exists.
+    const cliHome = tmp('cdk8srt-cli-');
+    run('npm', ['install', packed.tarball, '--no-audit', '--no-fund', '--loglevel=error', '--no-save'], cliHome);
+    const out = run('node', [path.join(cliHome, 'node_modules', '.bin', 'cdk8s-realtime'), 'init', 'game', '--package', `file:${packed.tarball}`], parent);
+    expect(out.split('\n')[0]).toBe('created 8 files in game: package.json, tsconfig.json, cdk8s.yaml, main.ts, test/main.test.ts, .gitignore, .github/workflows/kubernetes.yml, README.md');
+    project = path.join(parent, 'game');
+    exec('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error']);
+  }, TIMEOUT);
+
+  test('`npx cdk8s-realtime synth` writes dist/ and prints the summary line', () => {
+    const out = exec('npx', ['cdk8s-realtime', 'synth']);
+    expect(out).toMatch(/^synthesized 1 apps, 2 clusters, 2 envs, 3 charts, \d+ objects, \d+ files into dist\/ in \d+ ms: \d+ written, 0 unchanged, 0 stale deleted\n$/);
+    const ws = fs.readFileSync(path.join(project, 'dist/game/eu-west/prod/game.ingress.game-server-ws.yaml'), 'utf8');
+    expect(ws.split('\n')[0]).toBe('# Generated by cdk8s-realtime from main.ts (game-eu-west-prod/Server/Routes/Ingress-ws). Do not edit: run `npx cdk8s-realtime synth`.');
+    expect(exec('npx', ['cdk8s-realtime', 'check'])).toMatch(/^dist\/ is up to date: /);
+  });
+
+  test('the project\'s own `npm test` passes: tsc against the shipped declarations, then its snapshot test', () => {
+    // The first run writes the snapshot (as a user's first `npm test` does); the second, with
+    // --ci, must match it.
+    execFileSync('npm', ['test', '--', '--ci=false'], { cwd: project, env: { ...env, CI: '' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(fs.existsSync(path.join(project, 'test/__snapshots__/main.test.ts.snap'))).toBe(true);
+    const second = execFileSync('npm', ['test', '--', '--ci'], { cwd: project, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(second).toBeDefined();
+  });
+
+  test('`npx cdk8s synth` writes the same dist/, says where, and prints no upgrade-check stack trace', () => {
+    fs.rmSync(path.join(project, 'dist'), { recursive: true, force: true });
+    const r = spawnSync('npx', ['cdk8s', 'synth'], { cwd: project, env, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    // cdk8s-cli swallows the app's stdout and lists its output folder; the summary comes on stderr.
+    expect(r.stderr).toMatch(/^synthesized 1 apps, .* into dist\/ in \d+ ms: \d+ written, 0 unchanged, 0 stale deleted\ncdk8s synth: dist\/ is dist\/ \(commit it\); \.cdk8s\.out\/ holds a copy for cdk8s-cli, listed below\n$/);
+    expect(r.stdout).toContain('  - .cdk8s.out/game/eu-west/prod/game.ingress.game-server-ws.yaml\n');
+    expect(r.stderr).not.toMatch(/\n\s+at |Redirected request failed|A new version/);
+    expect(exec('npx', ['cdk8s-realtime', 'check'])).toMatch(/^dist\/ is up to date: /);
+  });
+
+  test('`npx cdk8s-realtime diff` shows a code change as a unified diff before it is synthesized', () => {
+    exec('npx', ['cdk8s-realtime', 'synth']);
+    const main = path.join(project, 'main.ts');
+    fs.writeFileSync(main, fs.readFileSync(main, 'utf8').replace('game-server:1.0.0', 'game-server:1.0.1'));
+    const out = exec('npx', ['cdk8s-realtime', 'diff']);
+    expect(out.split('\n')[0]).toBe('`npx cdk8s-realtime synth` would change 3 file(s) in dist/: 0 new, 3 changed, 0 deleted');
+    expect(out).toContain('-        - image: ghcr.io/example/game-server:1.0.0\n+        - image: ghcr.io/example/game-server:1.0.1\n');
+    const check = spawnSync('npx', ['cdk8s-realtime', 'check'], { cwd: project, env, encoding: 'utf8' });
+    expect(check.status).toBe(1);
+    expect(check.stderr.split('\n')[0]).toBe('dist/ is stale: 3 difference(s). Run `npx cdk8s-realtime synth` and commit dist/.');
+  });
+
+  test('a refused prop prints the library\'s message, without a stack trace, and exits 1', () => {
+    const main = path.join(project, 'main.ts');
+    fs.writeFileSync(main, fs.readFileSync(main, 'utf8').replace(/game-server:1\.0\.\d/, 'game-server:latest'));
+    const r = spawnSync('npx', ['cdk8s-realtime', 'synth'], { cwd: project, env, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^cdk8s-realtime: failed with 1 problem\(s\):\n\[game-eu-west-staging\/Server\] RealtimeService 'image' is "ghcr.io\/example\/game-server:latest": must /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
 

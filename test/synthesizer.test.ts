@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { App } from 'cdk8s';
 import { AppSpec, ClusterProvider, Fleet, GENERATED_MARKER, RealtimeConfigError, diffDist, fileName, synthesize, synthesizeEach, synthesizeToDist, writeDist } from '../lib';
-import { APPS } from '../apps';
+import { APPS, REGENERATE } from '../apps';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8srt-'));
 
@@ -43,10 +43,22 @@ describe('synthesize', () => {
     expect(fileName({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } })).toBe('_cluster.namespace.demo.yaml');
   });
 
-  test('every file starts with the generated-file header naming the source and construct path', () => {
+  test('every file starts with the generated-file header naming the source, construct path and the CLI command', () => {
     const result = synthesize([spec((chart) => { raw(chart, 'Config', cm('x')); })]);
     expect(result.files.get('demo/demo.configmap.x.yaml')).toBe(
-      `# ${GENERATED_MARKER} from test/synthesizer.test.ts (demo/Config). Do not edit: run \`npm run synth\`.\napiVersion: v1\ndata:\n  a: b\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: demo\n`);
+      `# ${GENERATED_MARKER} from test/synthesizer.test.ts (demo/Config). Do not edit: run \`npx cdk8s-realtime synth\`.\napiVersion: v1\ndata:\n  a: b\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: demo\n`);
+  });
+
+  test('the header names the regenerate command of the project at hand, in object and extra files', () => {
+    const app: AppSpec = { ...spec((chart) => { raw(chart, 'Config', cm('x')); }), extraFiles: () => [{ name: 'NOTES.md', content: 'x', commentPrefix: '<!--' }] };
+    const result = synthesize([app], { regenerate: 'npm run synth' });
+    expect(result.files.get('demo/demo.configmap.x.yaml')!.split('\n')[0]).toBe(`# ${GENERATED_MARKER} from test/synthesizer.test.ts (demo/Config). Do not edit: run \`npm run synth\`.`);
+    expect(result.files.get('demo/NOTES.md')!.split('\n')[0]).toBe(`<!-- ${GENERATED_MARKER} from test/synthesizer.test.ts. Do not edit: run \`npm run synth\`. -->`);
+  });
+
+  test('fails when the regenerate command would break the header', () => {
+    expect(() => synthesize([spec(() => undefined)], { regenerate: 'npm run\nsynth' })).toThrow(
+      '[(synthesize)] SynthOptions \'regenerate\' is "npm run\\nsynth": must be a one-line shell command without backquotes (it is quoted in every generated file\'s header). Fix: pass the command that regenerates dist/ in this project, e.g. "npm run synth"');
   });
 
   test('fails when two objects would write the same file', () => {
@@ -288,7 +300,7 @@ describe('writeDist and diffDist', () => {
 
   test('the committed dist/ is exactly what the reference apps synthesize (golden directory)', () => {
     const dir = tmp();
-    const result = synthesize(APPS);
+    const result = synthesize(APPS, { regenerate: REGENERATE });
     writeDist(dir, result);
     const committed = path.join(__dirname, '..', 'dist');
     const diff = diffDist(committed, result);

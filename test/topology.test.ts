@@ -170,7 +170,7 @@ describe('TOPOLOGY.md', () => {
   test('topologyFiles writes one Markdown file whose generated-file header is an HTML comment', () => {
     const app: AppSpec = { name: 'demo', source: 'test/topology.test.ts', namespace: 'demo', define: game, appFiles: topologyFiles({ title: 'demo' }) };
     const text = synthesize([app]).files.get('demo/TOPOLOGY.md')!;
-    expect(text.split('\n').slice(0, 2)).toEqual([`<!-- ${GENERATED_MARKER} from test/topology.test.ts. Do not edit: run \`npm run synth\`. -->`, '# Topology of demo']);
+    expect(text.split('\n').slice(0, 2)).toEqual([`<!-- ${GENERATED_MARKER} from test/topology.test.ts. Do not edit: run \`npx cdk8s-realtime synth\`. -->`, '# Topology of demo']);
     expect(text).toContain('```mermaid\nflowchart LR\n');
   });
 

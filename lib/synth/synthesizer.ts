@@ -71,6 +71,12 @@ export interface SynthSummary {
 export interface SynthesizeOptions {
   /** Called with every object after it is validated and written to its file: the path relative to the output folder and the object's JSON. @default - none */
   readonly onObject?: (file: string, json: Record<string, unknown>) => void;
+  /**
+   * The command that regenerates the output in the project at hand, named in every generated
+   * file's header ("Do not edit: run `...`").
+   * @default 'npx cdk8s-realtime synth'
+   */
+  readonly regenerate?: string;
 }
 
 /** Marks every file the synthesizer writes; only files carrying it are ever deleted. */
@@ -111,6 +117,10 @@ export function synthesize(specs: AppSpec[], options: SynthesizeOptions = {}): S
  * able to undo (as `synthesizeToDist` does).
  */
 export function synthesizeEach(specs: AppSpec[], emit: (rel: string, content: string) => void, options: SynthesizeOptions = {}): SynthSummary {
+  const regenerate = options.regenerate ?? 'npx cdk8s-realtime synth';
+  if (typeof regenerate !== 'string' || regenerate.trim() === '' || /[\n`]/.test(regenerate)) {
+    throw new RealtimeConfigError([{ path: '(synthesize)', subject: 'SynthesizeOptions', prop: 'regenerate', value: regenerate, allowed: 'be a one-line shell command without backquotes (it is quoted in every generated file\'s header)', fix: 'pass the command that regenerates dist/ in this project, e.g. "npm run synth"' }]);
+  }
   if (!Array.isArray(specs) || specs.length === 0) {
     throw new RealtimeConfigError([{
       path: '(synthesis)', subject: 'synthesize', prop: 'apps', value: specs,
@@ -199,9 +209,9 @@ export function synthesizeEach(specs: AppSpec[], emit: (rel: string, content: st
         }
         problems.push(...checkSize(o, yaml));
         problems.push(...cross.add(o, file, target, spec.name));
-        chartFiles.push([file, `# ${GENERATED_MARKER} from ${spec.source} (${o.path}). Do not edit: run \`npm run synth\`.\n${yaml}`]);
+        chartFiles.push([file, `# ${GENERATED_MARKER} from ${spec.source} (${o.path}). Do not edit: run \`${regenerate}\`.\n${yaml}`]);
       }
-      for (const extra of spec.extraFiles?.(chart, target) ?? []) chartFiles.push(extraFile(`${dir}/${extra.name}`, spec.source, extra, names));
+      for (const extra of spec.extraFiles?.(chart, target) ?? []) chartFiles.push(extraFile(`${dir}/${extra.name}`, spec.source, regenerate, extra, names));
       if (problems.length === before) {
         for (const [file, content] of chartFiles) {
           emit(file, content);
@@ -225,7 +235,7 @@ export function synthesizeEach(specs: AppSpec[], emit: (rel: string, content: st
             fix: `give the file an extension, e.g. "${extra.name}.md"`,
           }]);
         }
-        const [file, content] = extraFile(rel, spec.source, extra, names);
+        const [file, content] = extraFile(rel, spec.source, regenerate, extra, names);
         emit(file, content);
         fileCount++;
       }
@@ -235,13 +245,13 @@ export function synthesizeEach(specs: AppSpec[], emit: (rel: string, content: st
   return { apps: specs.length, clusters: clusters.size, envs: envs.size, charts, objects, files: fileCount, appNames: [...appNames] };
 }
 
-function extraFile(path: string, source: string, extra: ExtraFile, names: Set<string>): [string, string] {
+function extraFile(path: string, source: string, regenerate: string, extra: ExtraFile, names: Set<string>): [string, string] {
   if (typeof extra.name !== 'string' || /[\\/]/.test(extra.name) || !/^[A-Za-z0-9._-]+$/.test(extra.name) || extra.name.endsWith('.yaml')) {
     throw new RealtimeConfigError([{ path, subject: 'ExtraFile', prop: 'name', value: extra.name, allowed: 'be a plain file name that does not end in .yaml (YAML files are objects)', fix: 'rename the file' }]);
   }
   if (names.has(path)) throw new RealtimeConfigError([{ path, subject: 'ExtraFile', prop: 'name', value: extra.name, allowed: 'be unique in its folder', fix: 'rename the file' }]);
   names.add(path);
-  const header = `${extra.commentPrefix ?? '#'} ${GENERATED_MARKER} from ${source}. Do not edit: run \`npm run synth\`.`;
+  const header = `${extra.commentPrefix ?? '#'} ${GENERATED_MARKER} from ${source}. Do not edit: run \`${regenerate}\`.`;
   return [path, `${extra.commentPrefix === '<!--' ? `${header} -->` : header}\n${extra.content.endsWith('\n') ? extra.content : `${extra.content}\n`}`];
 }
 

@@ -104,6 +104,25 @@ build_linters() {
   rm -rf "$TOOLS_BIN" && mv "$out" "$TOOLS_BIN"
 }
 
+# Checkov from PyPI into a virtualenv in the cache (no Go needed). Built beside the final path and
+# moved into place, so an interrupted install is never reused; run as `python -m checkov.main`
+# (a moved venv's console scripts would carry the temporary path in their shebang).
+build_checkov() {
+  local tmp="$CHECKOV_VENV.tmp.$$" t0=$SECONDS logf="$CACHE/logs/build-checkov-v$CHECKOV_VERSION.log"
+  command -v python3 >/dev/null || die "Checkov needs python3 (>= 3.9) with the venv module on PATH"
+  log "installing Checkov $CHECKOV_VERSION from PyPI into $CHECKOV_VENV (first run only, ~1-2 min; log: $logf)"
+  rm -rf "$tmp" && mkdir -p "$(dirname "$CHECKOV_VENV")"
+  if ! { python3 -m venv "$tmp" && "$tmp/bin/python" -m pip install --disable-pip-version-check --no-input \
+      -c "$CLUSTER_DIR/checkov-constraints.txt" "checkov==$CHECKOV_VERSION"; } >"$logf" 2>&1; then
+    rm -rf "$tmp"
+    log "FAILED to install Checkov after $((SECONDS - t0))s; last 40 lines of $logf:"
+    tail -n 40 "$logf" >&2
+    exit 1
+  fi
+  rm -rf "$CHECKOV_VENV" && mv "$tmp" "$CHECKOV_VENV"
+  log "installed Checkov $CHECKOV_VERSION in $((SECONDS - t0))s"
+}
+
 have() { local f; for f in "$@"; do [ -x "$f" ] || return 1; done; }
 mkdir -p "$CACHE/bin"
 if [ "$what" != linters ]; then
@@ -112,4 +131,5 @@ if [ "$what" != linters ]; then
 fi
 if [ "$what" != cluster ]; then
   have "$TOOLS_BIN/kubeconform" "$TOOLS_BIN/kube-score" || step linters build_linters
+  "$CHECKOV_PYTHON" -c 'import checkov' 2>/dev/null || build_checkov
 fi

@@ -16,6 +16,8 @@ K8S_VERSION="${CDK8SRT_K8S_VERSION:-1.36.3}"      # k8s.io/kubernetes; staging m
 ETCD_VERSION="${CDK8SRT_ETCD_VERSION:-3.6.8}"     # envtest's pairing for Kubernetes 1.36
 KUBECONFORM_VERSION=0.8.0
 KUBE_SCORE_VERSION=1.20.0
+# Checkov from PyPI into a virtualenv, every dependency pinned by checkov-constraints.txt.
+CHECKOV_VERSION=3.3.30
 # kube-linter is not buildable here: its module path golang.stackrox.io/kube-linter is not on the
 # Go module proxy's host allowlist, and github.com/stackrox/kube-linter is not served. See README.md.
 
@@ -23,6 +25,8 @@ K8S_BIN="$CACHE/bin/kubernetes-v$K8S_VERSION"
 ETCD_BIN="$CACHE/bin/etcd-v$ETCD_VERSION"
 TOOLS_BIN="$CACHE/bin/linters-kubeconform-v$KUBECONFORM_VERSION-kube-score-v$KUBE_SCORE_VERSION"
 KUBECTL="$K8S_BIN/kubectl"
+CHECKOV_VENV="$CACHE/venv/checkov-$CHECKOV_VERSION"
+CHECKOV_PYTHON="$CHECKOV_VENV/bin/python"
 
 # Go: self-contained in the cache, never downloads a toolchain, module cache deletable with rm -rf.
 go_env() {

@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // Static linters over dist/, independent of the API server: kubeconform (strict JSON-schema check
-// against local schemas, never downloads) and kube-score (reliability/security advice).
-// Every finding is printed; a finding not in lint-allowlist.yaml fails the run.
-// Started by lint.sh, which builds the tools and sets KUBECONFORM, KUBE_SCORE, CDK8SRT_CACHE, ...
+// against local schemas, never downloads), kube-score (reliability/security advice) and Checkov
+// (~150 Kubernetes security checks; run offline with --skip-download).
+// Every finding is printed; a finding not in lint-allowlist.yaml fails the run. First, a negative
+// control: a deliberately bad Deployment that each linter must flag, so a linter that runs but
+// checks nothing (a wrong flag, an empty scan) fails the run.
+// Started by lint.sh, which builds the tools and sets KUBECONFORM, KUBE_SCORE, CHECKOV_PYTHON, ...
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
@@ -40,8 +44,8 @@ function refOf(obj) {
   return `${obj?.kind} ${md.namespace ? `${md.namespace}/` : ''}${md.name}`;
 }
 
-function run(cmd, argv) {
-  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+function run(cmd, argv, opts = {}) {
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...opts });
   if (r.error) throw new Error(`cannot run ${cmd}: ${r.error.message}`);
   return r;
 }
@@ -122,6 +126,74 @@ function kubeScore(files, refs) {
   return findings;
 }
 
+/**
+ * Checkov over one folder (its start-up costs ~10 s, so dist/ and the negative control share a
+ * run: the caller puts both in `root`). Offline: --skip-download keeps it from fetching policies
+ * or guidelines from the Bridgecrew/Prisma API. `fileOf` maps a finding's path back to a file.
+ */
+function checkov(root, refs, fileOf) {
+  const argv = ['-m', 'checkov.main', '--framework', 'kubernetes', '--skip-download', '--quiet', '--compact', '-o', 'json', '-d', '.'];
+  const r = run(env.CHECKOV_PYTHON, argv, { cwd: root, env: { ...env, BC_SKIP_MAPPING: 'TRUE' } });
+  let out;
+  try {
+    out = JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`checkov printed no JSON (exit ${r.status}):\n${r.stdout.slice(0, 2000)}\n${r.stderr.slice(-2000)}`);
+  }
+  const reports = (Array.isArray(out) ? out : [out]).filter((x) => x.check_type === 'kubernetes');
+  if (reports.length !== 1) throw new Error(`checkov: expected one kubernetes report, got ${reports.length} (exit ${r.status}): ${r.stdout.slice(0, 500)}`);
+  const findings = [];
+  for (const f of reports[0].results?.failed_checks ?? []) {
+    const file = fileOf(path.join(root, f.file_path));
+    const [kind, ns, ...name] = String(f.resource).split('.');
+    const ref = refs.get(file) ?? `${kind} ${ns && name.length ? `${ns}/` : ''}${name.length ? name.join('.') : ns}`;
+    findings.push({ tool: 'checkov', check: f.check_id, ref, file, message: f.check_name });
+  }
+  const s = reports[0].summary ?? {};
+  console.log(`checkov ${s.checkov_version}: ${s.resource_count} resources, ${s.passed} checks passed, ${s.failed} failed, ${s.parsing_errors} parsing errors`);
+  if (s.checkov_version !== env.CHECKOV_VERSION) throw new Error(`checkov reports version ${s.checkov_version}, lib.sh pins ${env.CHECKOV_VERSION}`);
+  if (s.parsing_errors) findings.push({ tool: 'checkov', check: 'parsing-error', ref: '(dist/)', message: `${s.parsing_errors} file(s) Checkov could not parse: ${JSON.stringify(reports[0].results?.parsing_errors ?? [])}` });
+  return findings;
+}
+
+/**
+ * The negative control: one Deployment with a misspelled field, no resources and a privileged
+ * container. kubeconform must refuse the field, kube-score must flag the missing resources and
+ * Checkov must flag the privileged container; any of them staying silent fails the run.
+ */
+const CONTROL = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: lint-negative-control
+  namespace: control
+spec:
+  replica: 2
+  selector:
+    matchLabels: { app: control }
+  template:
+    metadata:
+      labels: { app: control }
+    spec:
+      containers:
+        - name: app
+          image: registry.example.com/control:1.0.0
+          securityContext:
+            privileged: true
+`;
+const EXPECTED_CONTROL = [
+  { tool: 'kubeconform', check: 'schema', message: /replica/ },
+  { tool: 'kube-score', check: 'container-resources' },
+  { tool: 'checkov', check: 'CKV_K8S_16' },
+];
+
+function checkControl(findings) {
+  const missing = EXPECTED_CONTROL.filter((e) => !findings.some((f) => f.tool === e.tool && f.check === e.check && (!e.message || e.message.test(f.message))));
+  for (const e of EXPECTED_CONTROL) {
+    console.log(`negative control: ${e.tool} ${e.check} ${missing.includes(e) ? 'NOT REPORTED (the linter checks nothing?)' : 'reported, as it must be'}`);
+  }
+  return missing.length;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 const glob = (pattern) => new RegExp(`^${String(pattern).split('*').map((s) => s.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`);
@@ -151,8 +223,25 @@ function main() {
   }
   console.log(`linting ${files.length} files under ${DIST}`);
   const allow = loadAllowlist();
-  const findings = [...kubeconform(files, refs), ...kubeScore(files, refs)];
-
+  // One Checkov run over a copy of dist/ and the control, side by side in a temp folder.
+  const work = mkdtempSync(path.join(os.tmpdir(), 'cdk8srt-lint-'));
+  const controlFile = path.join(work, 'control', 'control.deployment.lint-negative-control.yaml');
+  let findings;
+  let controlMissing;
+  try {
+    cpSync(DIST, path.join(work, 'dist'), { recursive: true });
+    mkdirSync(path.dirname(controlFile));
+    writeFileSync(controlFile, CONTROL);
+    const controlRefs = new Map([[controlFile, 'Deployment control/lint-negative-control']]);
+    const copyPrefix = path.join(work, 'dist') + path.sep;
+    const fileOf = (f) => (f.startsWith(copyPrefix) ? path.join(DIST, f.slice(copyPrefix.length)) : f);
+    const fromCheckov = checkov(work, new Map([...refs, ...controlRefs]), fileOf);
+    const inControl = (f) => f.file === controlFile;
+    controlMissing = checkControl([...kubeconform([controlFile], controlRefs), ...kubeScore([controlFile], controlRefs), ...fromCheckov.filter(inControl)]);
+    findings = [...kubeconform(files, refs), ...kubeScore(files, refs), ...fromCheckov.filter((f) => !inControl(f))];
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
   const open = [];
   const allowed = [];
   for (const f of findings) {
@@ -179,8 +268,9 @@ function main() {
     console.log('\nfindings NOT in the allowlist (fix dist/ via lib/, or allowlist them with a reason):');
     open.forEach(show);
   }
-  console.log(`\nlint: ${findings.length} findings, ${allowed.length} allowlisted, ${open.length} not allowlisted`);
-  return open.length ? 1 : 0;
+  const byTool = ['kubeconform', 'kube-score', 'checkov'].map((t) => `${t} ${open.filter((f) => f.tool === t).length}`).join(', ');
+  console.log(`\nlint: ${findings.length} findings, ${allowed.length} allowlisted, ${open.length} not allowlisted (${byTool}); negative control: ${EXPECTED_CONTROL.length - controlMissing} of ${EXPECTED_CONTROL.length} linters flagged it`);
+  return open.length || controlMissing ? 1 : 0;
 }
 
 try {
