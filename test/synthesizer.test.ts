@@ -58,7 +58,7 @@ describe('synthesize', () => {
 
   test('fails when the regenerate command would break the header', () => {
     expect(() => synthesize([spec(() => undefined)], { regenerate: 'npm run\nsynth' })).toThrow(
-      '[(synthesize)] SynthOptions \'regenerate\' is "npm run\\nsynth": must be a one-line shell command without backquotes (it is quoted in every generated file\'s header). Fix: pass the command that regenerates dist/ in this project, e.g. "npm run synth"');
+      '[(synthesize)] SynthesizeOptions \'regenerate\' is "npm run\\nsynth": must be a one-line shell command without backquotes (it is quoted in every generated file\'s header). Fix: pass the command that regenerates dist/ in this project, e.g. "npm run synth"');
   });
 
   test('fails when two objects would write the same file', () => {
