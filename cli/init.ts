@@ -157,7 +157,8 @@ export const apps = [
   fleet.app({
     name: 'game',
     source: 'main.ts',
-    namespace: 'game',
+    // One namespace per environment: two environments on one cluster must not share objects.
+    namespace: (target) => \`game-\${target.env}\`,
     define: (chart, target) => {
       // Deny all traffic in the namespace except what each workload's own policy allows.
       new NamespaceIsolation(chart, 'Isolation');
@@ -189,7 +190,7 @@ test('the synthesized files match the snapshot (review a change with \`npx cdk8s
 });
 
 test('the WebSocket route holds a quiet connection for its idle timeout (one hour)', () => {
-  const ws = files.get('game/eu-west/prod/game.ingress.game-server-ws.yaml');
+  const ws = files.get('game/eu-west/prod/game-prod.ingress.game-server-ws.yaml');
   expect(ws).toContain('nginx.ingress.kubernetes.io/proxy-read-timeout: "3600"');
 });
 `;

@@ -52,10 +52,10 @@ exports.apps = [
     if (v.extra) cm(chart, 'Extra', 'extra');
   } },
   { name: 'other', source: 'main.js', namespace: 'other', define: (chart) => { cm(chart, 'Config', 'settings'); } },
-];
+].filter((a) => !(v.drop || []).includes(a.name));
 `;
-function variant(opts: { image?: string; extra?: boolean } = {}): string {
-  return JSON.stringify({ image: opts.image ?? 'ghcr.io/acme/web:1.0.0', extra: opts.extra ?? false });
+function variant(opts: { image?: string; extra?: boolean; drop?: string[] } = {}): string {
+  return JSON.stringify({ image: opts.image ?? 'ghcr.io/acme/web:1.0.0', extra: opts.extra ?? false, drop: opts.drop ?? [] });
 }
 function entry(opts: { image?: string; extra?: boolean } = {}, file = 'main.js'): Record<string, string> {
   return { [file]: ENTRY, [path.join(path.dirname(file), 'variant.json')]: variant(opts) };
@@ -94,6 +94,20 @@ describe('synth', () => {
     const r = cli(dir, ['synth', '--app', 'other']);
     expect(r.out).toMatch(/^synthesized 1 apps, .* 1 files into dist\/ in \d+ ms: 0 written, 1 unchanged, 0 stale deleted$/);
     expect(fs.existsSync(path.join(dir, 'dist/web/web.deployment.web.yaml'))).toBe(true);
+  });
+
+  test('refuses to delete a dropped app\'s folder unless --delete-app names it', () => {
+    const dir = project(entry());
+    cli(dir, ['synth']);
+    fs.writeFileSync(path.join(dir, 'variant.json'), variant({ drop: ['other'] }));
+    const refused = cli(dir, ['synth']);
+    expect(refused.code).toBe(1);
+    expect(refused.err.split('\n')[1]).toMatch(/^\[other\] writeDist 'deleteApps' is \[\]: must name every app whose whole folder a write deletes: app other is not part of this synthesis/);
+    expect(fs.existsSync(path.join(dir, 'dist/other/other.configmap.settings.yaml'))).toBe(true);
+    const r = cli(dir, ['synth', '--delete-app', 'other']);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n').slice(1)).toEqual(['  - other/other.configmap.settings.yaml']);
+    expect(fs.existsSync(path.join(dir, 'dist/other'))).toBe(false);
   });
 
   test('a TypeScript entry runs through the SWC hook (bin/register.js)', () => {
@@ -143,7 +157,7 @@ describe('synth', () => {
   });
 
   test.each([
-    [['synth', '--out', 'x'], 'cdk8s-realtime: unknown option "--out" for synth (allowed: --entry, --app, --outdir)'],
+    [['synth', '--out', 'x'], 'cdk8s-realtime: unknown option "--out" for synth (allowed: --entry, --app, --outdir, --delete-app)'],
     [['synth', '--outdir'], 'cdk8s-realtime: option --outdir needs a value'],
     [['sinth'], 'cdk8s-realtime: unknown command "sinth"'],
     [['check', 'extra'], 'cdk8s-realtime: unexpected argument "extra" for check'],
@@ -233,9 +247,9 @@ describe('init', () => {
     const r = cli(dir, ['synth']);
     expect(r.err).toBe('');
     expect(r.out).toMatch(/^synthesized 1 apps, 2 clusters, 2 envs, 3 charts, \d+ objects, \d+ files into dist\/ /);
-    const ws = fs.readFileSync(path.join(dir, 'dist/game/eu-west/prod/game.ingress.game-server-ws.yaml'), 'utf8');
+    const ws = fs.readFileSync(path.join(dir, 'dist/game/eu-west/prod/game-prod.ingress.game-server-ws.yaml'), 'utf8');
     expect(ws).toContain('nginx.ingress.kubernetes.io/proxy-read-timeout: "3600"');
-    expect(fs.readdirSync(path.join(dir, 'dist/game/us-east/prod')).filter((f) => f.includes('.service.'))).toEqual(['game.service.game-server-udp.yaml', 'game.service.game-server.yaml']);
+    expect(fs.readdirSync(path.join(dir, 'dist/game/us-east/prod')).filter((f) => f.includes('.service.'))).toEqual(['game-prod.service.game-server-udp.yaml', 'game-prod.service.game-server.yaml']);
   });
 
   test('refuses to overwrite a file that exists, and writes nothing', () => {
