@@ -8,6 +8,8 @@ module.exports = {
   // The pack-and-install test talks to the npm registry and takes ~15 s: `npm run test:package`
   // runs it (CI does, after `npm test`).
   testPathIgnorePatterns: ['/node_modules/', '/test/package\\.test\\.ts$'],
+  // README examples import the package by name (test/readme.test.ts runs them).
+  moduleNameMapper: { '^cdk8s-realtime$': '<rootDir>/lib/index.ts' },
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   reporters: ['default', '<rootDir>/tools/summary-reporter.js'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },

@@ -139,7 +139,7 @@ output: .cdk8s.out
 imports: []
 `;
 
-const MAIN_TS = `// What \`npx cdk8s-realtime synth\` writes to dist/: every AppSpec in \`apps\` becomes
+export const MAIN_TS = `// What \`npx cdk8s-realtime synth\` writes to dist/: every AppSpec in \`apps\` becomes
 // dist/<app>/<cluster>/<env>/, one YAML file per object. Review a change with
 // \`npx cdk8s-realtime diff\` before committing; CI runs \`npx cdk8s-realtime check\`.
 import { Duration } from 'cdk8s';

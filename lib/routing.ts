@@ -344,7 +344,7 @@ export abstract class IngressController {
 }
 
 /**
- * A controller-specific renderer (lib/renderers/) behind an {@link IngressController} factory.
+ * A controller-specific renderer behind an {@link IngressController} factory.
  * @internal
  */
 export interface RouteRenderer {
@@ -446,7 +446,8 @@ export function checkHost(check: Checker, prop: string, host: string): void {
  * ingress-nginx annotations that user code may set. Everything else under
  * `nginx.ingress.kubernetes.io/` is refused: unknown keys are silently ignored by the controller
  * (e.g. `websocket-services`, which belongs to a different controller), and the rest are
- * Critical/High risk or server-scoped (see ../shared/notes/reliability.md section 3).
+ * Critical/High risk or server-scoped.
+ * @see https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations-risk/
  */
 export const NGINX_ANNOTATION_ALLOWLIST: readonly string[] = [
   'proxy-body-size', 'proxy-buffering', 'proxy-request-buffering', 'proxy-buffer-size', 'proxy-http-version',

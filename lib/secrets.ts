@@ -1,8 +1,8 @@
 // Secret sources that keep secret values out of dist/: the External Secrets Operator
 // (ExternalSecret, external-secrets.io/v1) and the Secrets Store CSI driver with the Azure Key
 // Vault provider (SecretProviderClass, secrets-store.csi.x-k8s.io/v1). Both are rendered through
-// the typed bindings `npm run import` generates in imports/ (see ../shared/notes/reliability.md
-// section 4 for why plain Secret data never belongs in git).
+// typed bindings generated from the CRDs (plain Secret data never belongs in git:
+// https://kubernetes.io/docs/concepts/security/secrets-good-practices/).
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {

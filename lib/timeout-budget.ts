@@ -46,7 +46,8 @@ interface HopTimer {
  * {@link checkTimeoutBudget} refuses any hop that would close a connection the route promises to
  * keep.
  *
- * @see ../shared/notes/reliability.md section 6b
+ * @see https://developers.cloudflare.com/network/websockets/ (Cloudflare's 100 s idle timeout)
+ * @see https://learn.microsoft.com/en-us/azure/load-balancer/load-balancer-tcp-idle-timeout (Azure Load Balancer, 4 min by default)
  */
 export class Hop {
   /**
@@ -204,7 +205,7 @@ export interface TimeoutBudgetOptions {
  *
  * @param scope the construct the error is reported on
  * @param subject the construct class for messages, e.g. `RealtimeService`
- * @see ../shared/notes/reliability.md section 6b
+ * @see https://kubernetes.github.io/ingress-nginx/user-guide/miscellaneous/#websockets
  */
 export function checkTimeoutBudget(scope: IConstruct, subject: string, routes: readonly Route[], hops: readonly Hop[], options: TimeoutBudgetOptions = {}): void {
   const check = new Checker(scope, subject);

@@ -121,7 +121,7 @@ export function topologyMarkdown(charts: readonly TopologyChart[], options: Topo
   return [
     `# Topology of ${title}`,
     '',
-    'Drawn from the objects of the construct tree by `topologyFiles` (lib/topology.ts), one subgraph',
+    'Drawn from the objects of the construct tree by `topologyFiles` (cdk8s-realtime), one subgraph',
     'per cluster and env. Solid arrows carry traffic: clients to routes, load balancers and node host',
     'ports; Services to their pods; workloads to the Services and managed dependencies they use;',
     'secret stores to ExternalSecrets and SecretProviderClasses, and those to the workloads that load',

@@ -1,6 +1,7 @@
 // Validation rules of the Kubernetes API server that a JSON schema does not carry.
 // Sources: k8s.io/apimachinery/pkg/util/validation/validation.go and pkg/apis/*/validation
-// (see ../shared/notes/reliability.md section 7 for the boundary cases these were checked against).
+// (https://github.com/kubernetes/apimachinery/blob/master/pkg/util/validation/validation.go;
+// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/).
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

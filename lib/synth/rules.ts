@@ -16,8 +16,8 @@ export interface SynthObject {
 /**
  * The rules the Kubernetes API server (and the controllers that read these objects) enforce that
  * a JSON schema misses. Each returns problems naming the construct path and the field.
- * Sources: pkg/apis/{apps,core,networking,policy,autoscaling}/validation in kubernetes/kubernetes;
- * ../shared/notes/reliability.md section 2.
+ * Sources: pkg/apis/{apps,core,networking,policy,autoscaling}/validation in kubernetes/kubernetes
+ * (https://github.com/kubernetes/kubernetes/tree/master/pkg/apis).
  */
 export function checkObject(o: SynthObject): Problem[] {
   const out: Problem[] = [];

@@ -28,7 +28,7 @@ export interface ExtraFile {
 export interface AppSpec {
   /** Folder name under dist/ (a DNS-1123 label). */
   readonly name: string;
-  /** Source file, for the header of generated files, e.g. `apps/mentra-cloud.ts`. */
+  /** Source file, for the header of generated files, e.g. `main.ts`. */
   readonly source: string;
   /** Clusters and environments; each gets `dist/<name>/<cluster>/<env>/`. @default - one chart in `dist/<name>/` */
   readonly targets?: Target[];

@@ -62,8 +62,8 @@ export class YamlValueError extends Error {
  *   implicit keys to 1,024 characters;
  * - an unpaired UTF-16 surrogate throws {@link YamlValueError}.
  *
- * test/yaml-go/ proves it against a decoder built from the module versions Kubernetes 1.36.3 pins
- * (`npm run test:yaml-go`: every file of dist/ and a fuzz of adversarial strings).
+ * The project's CI proves it against a decoder built from the module versions Kubernetes 1.36.3
+ * pins (every generated file of its reference apps and a fuzz of adversarial strings).
  */
 export function toYaml(obj: unknown): string {
   const out: string[] = [];
