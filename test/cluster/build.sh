@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Build, once, the binaries the cluster test and the linters need; later runs reuse them.
-#   test/cluster/build.sh [cluster|linters|all]      (default: all)
+#   test/cluster/build.sh [cluster|linters|rollout|all]      (default: all)
+#   cluster: etcd + kube-apiserver + kubectl. rollout: cluster + kube-scheduler +
+#   kube-controller-manager + kwok (test/rollout). all: everything.
 # Output: $CDK8SRT_CACHE/bin/... (default ~/.cache/cdk8s-realtime). Only Go and the Go module
 # proxy are needed. Build logs go to $CACHE/logs/ and are printed only when a build fails.
 set -euo pipefail
@@ -8,12 +10,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 what="${1:-all}"
-case "$what" in cluster|linters|all) ;; *) die "usage: $0 [cluster|linters|all]" ;; esac
+case "$what" in cluster|linters|rollout|all) ;; *) die "usage: $0 [cluster|linters|rollout|all]" ;; esac
 
 mkdir -p "$CACHE/logs"
-# Two runs at once (e.g. test:cluster and lint:dist in parallel): the second waits, then reuses.
-exec 9>"$CACHE/.build.lock"
-flock 9
 
 # step NAME FUNCTION: run FUNCTION in a subshell, quietly; on failure print the end of its log.
 step() {
@@ -23,11 +22,11 @@ step() {
   # Not `if ( ... )`: set -e is switched off inside a condition, and a failed go get would go unseen.
   local rc=0
   set +e
-  ( set -euxo pipefail; go_env; "$fn" ) >"$logf" 2>&1
+  ( set -euxo pipefail; go_env; STEP="$name"; "$fn" ) >"$logf" 2>&1
   rc=$?
   set -e
   if [ "$rc" -ne 0 ]; then
-    rm -rf "$CACHE/bin/.tmp."*
+    rm -rf "$CACHE/bin/.tmp.$name."*   # only this step's: another lock's build may be running
     log "FAILED to build $name after $((SECONDS - t0))s; last 80 lines of $logf:"
     tail -n 80 "$logf" >&2
     exit 1
@@ -41,9 +40,21 @@ step() {
 # k8s.io/kubernetes and replaces every staging module with its published v0.X.Y tag. The list is
 # read from the downloaded go.mod (1.36 has 33 of them; it grows between releases).
 build_kubernetes() {
-  local src="$CACHE/src/kubernetes-v$K8S_VERSION" staging="v0.${K8S_VERSION#1.}" out
-  local major="${K8S_VERSION%%.*}" minor
-  minor="$(cut -d. -f2 <<<"$K8S_VERSION")"
+  local src="$CACHE/src/kubernetes-v$K8S_VERSION" out
+  kubernetes_wrapper_module "$src"
+  go get "k8s.io/kubernetes/cmd/kube-apiserver@v$K8S_VERSION" "k8s.io/kubernetes/cmd/kubectl@v$K8S_VERSION"
+  out="$(mktemp -d "$CACHE/bin/.tmp.$STEP.XXXXXX")" && chmod 755 "$out"
+  # Tags as upstream's hack/lib/golang.sh; -o DIR/ writes one binary per main package.
+  go build -trimpath -tags selinux,notest,grpcnotrace -ldflags "$(kubernetes_ldflags)" -o "$out/" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl
+  "$out/kube-apiserver" --version
+  "$out/kubectl" version --client
+  rm -rf "$K8S_BIN" && mv "$out" "$K8S_BIN"   # appears complete or not at all
+}
+
+# kubernetes_wrapper_module DIR: creates the wrapper module in DIR (fresh) and cds into it.
+kubernetes_wrapper_module() {
+  local src="$1" staging="v0.${K8S_VERSION#1.}"
   rm -rf "$src" && mkdir -p "$src" && cd "$src"
   go mod init local.test/kubernetes-binaries
   local dl kmod
@@ -65,20 +76,47 @@ build_kubernetes() {
   local gd
   gd="$(sed -n -E 's/^godebug[[:space:]]+default=(go[0-9.]+).*/\1/p' "$kmod" | head -1)"
   if [ -n "$gd" ]; then go mod edit -godebug="default=$gd"; fi
-  go get "k8s.io/kubernetes/cmd/kube-apiserver@v$K8S_VERSION" "k8s.io/kubernetes/cmd/kubectl@v$K8S_VERSION"
-  # Version stamps as hack/lib/version.sh sets them: without them the server reports
-  # v0.0.0-master+$Format:%H$ and kubectl cannot parse it. No buildDate: keeps the link cacheable.
-  local ldf="-s -w" p
+}
+
+# Version stamps as hack/lib/version.sh sets them: without them the server reports
+# v0.0.0-master+$Format:%H$ and kubectl cannot parse it. No buildDate: keeps the link cacheable.
+kubernetes_ldflags() {
+  local major="${K8S_VERSION%%.*}" minor ldf="-s -w" p
+  minor="$(cut -d. -f2 <<<"$K8S_VERSION")"
   for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     ldf="$ldf -X $p.gitVersion=v$K8S_VERSION -X $p.gitMajor=$major -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
   done
-  out="$(mktemp -d "$CACHE/bin/.tmp.XXXXXX")" && chmod 755 "$out"
-  # Tags as upstream's hack/lib/golang.sh; -o DIR/ writes one binary per main package.
-  go build -trimpath -tags selinux,notest,grpcnotrace -ldflags "$ldf" -o "$out/" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl
-  "$out/kube-apiserver" --version
-  "$out/kubectl" version --client
-  rm -rf "$K8S_BIN" && mv "$out" "$K8S_BIN"   # appears complete or not at all
+  printf '%s' "$ldf"
+}
+
+# kube-scheduler and kube-controller-manager for test/rollout: the same wrapper module, build tags
+# and ldflags as build_kubernetes (so the packages they share with kube-apiserver come out of the
+# same GOCACHE entries), its own source and output directories.
+build_control_plane() {
+  local src="$CACHE/src/kubernetes-control-plane-v$K8S_VERSION" out
+  kubernetes_wrapper_module "$src"
+  go get "k8s.io/kubernetes/cmd/kube-scheduler@v$K8S_VERSION" "k8s.io/kubernetes/cmd/kube-controller-manager@v$K8S_VERSION"
+  out="$(mktemp -d "$CACHE/bin/.tmp.$STEP.XXXXXX")" && chmod 755 "$out"
+  go build -trimpath -tags selinux,notest,grpcnotrace -ldflags "$(kubernetes_ldflags)" -o "$out/" \
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kube-controller-manager
+  "$out/kube-scheduler" --version
+  "$out/kube-controller-manager" --version
+  rm -rf "$K8S_CP_BIN" && mv "$out" "$K8S_CP_BIN"
+}
+
+# kwok (the fake kubelet of test/rollout): sigs.k8s.io/kwok's go.mod has no replace directives, so a
+# plain `go install` works. Its version string defaults to the release tag.
+build_kwok() {
+  local out
+  out="$(mktemp -d "$CACHE/bin/.tmp.$STEP.XXXXXX")" && chmod 755 "$out"
+  GOBIN="$out" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"
+  "$out/kwok" --version
+  # The stage files kwokctl embeds ship in the module; run.sh builds kwok's config from them.
+  local dir
+  dir="$(go mod download -json "sigs.k8s.io/kwok@v$KWOK_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')"
+  [ -d "$dir/kustomize/stage" ] || { echo "kwok stages not found in the module cache"; return 1; }
+  cp -r "$dir/kustomize/stage" "$out/stage" && chmod -R u+w "$out/stage"
+  rm -rf "$KWOK_BIN" && mv "$out" "$KWOK_BIN"
 }
 
 # etcd in its own wrapper module: in the kubernetes one, MVS would tie it to k8s' etcd client
@@ -89,7 +127,7 @@ build_etcd() {
   rm -rf "$src" && mkdir -p "$src" && cd "$src"
   go mod init local.test/etcd-binary
   go get "go.etcd.io/etcd/server/v3@v$ETCD_VERSION"
-  out="$(mktemp -d "$CACHE/bin/.tmp.XXXXXX")" && chmod 755 "$out"
+  out="$(mktemp -d "$CACHE/bin/.tmp.$STEP.XXXXXX")" && chmod 755 "$out"
   go build -trimpath -ldflags "-s -w" -o "$out/etcd" go.etcd.io/etcd/server/v3
   "$out/etcd" --version
   rm -rf "$ETCD_BIN" && mv "$out" "$ETCD_BIN"
@@ -98,7 +136,7 @@ build_etcd() {
 # Both are plain `go install`s (no replace directives upstream).
 build_linters() {
   local out
-  out="$(mktemp -d "$CACHE/bin/.tmp.XXXXXX")" && chmod 755 "$out"
+  out="$(mktemp -d "$CACHE/bin/.tmp.$STEP.XXXXXX")" && chmod 755 "$out"
   GOBIN="$out" go install "github.com/yannh/kubeconform/cmd/kubeconform@v$KUBECONFORM_VERSION"
   GOBIN="$out" go install "github.com/zegl/kube-score/cmd/kube-score@v$KUBE_SCORE_VERSION"
   rm -rf "$TOOLS_BIN" && mv "$out" "$TOOLS_BIN"
@@ -125,11 +163,23 @@ build_checkov() {
 
 have() { local f; for f in "$@"; do [ -x "$f" ] || return 1; done; }
 mkdir -p "$CACHE/bin"
+# kwok shares almost no packages with Kubernetes' own binaries, so it builds under its own lock and
+# need not wait for a kube-apiserver build that holds the main one (2 cores: it barely helps).
+if [ "$what" = rollout ] || [ "$what" = all ]; then
+  ( exec 8>"$CACHE/.build-kwok.lock"; flock 8; have "$KWOK_BIN/kwok" || step "kwok-v$KWOK_VERSION" build_kwok )
+fi
+# Two runs at once (e.g. test:cluster and lint:dist in parallel): the second waits, then reuses.
+exec 9>"$CACHE/.build.lock"
+flock 9
 if [ "$what" != linters ]; then
   have "$K8S_BIN/kube-apiserver" "$K8S_BIN/kubectl" || step "kubernetes-v$K8S_VERSION" build_kubernetes
   have "$ETCD_BIN/etcd" || step "etcd-v$ETCD_VERSION" build_etcd
 fi
-if [ "$what" != cluster ]; then
+if [ "$what" = rollout ] || [ "$what" = all ]; then
+  # After kube-apiserver: most of the packages are then already in GOCACHE.
+  have "$K8S_CP_BIN/kube-scheduler" "$K8S_CP_BIN/kube-controller-manager" || step "kubernetes-control-plane-v$K8S_VERSION" build_control_plane
+fi
+if [ "$what" = linters ] || [ "$what" = all ]; then
   have "$TOOLS_BIN/kubeconform" "$TOOLS_BIN/kube-score" || step linters build_linters
   "$CHECKOV_PYTHON" -c 'import checkov' 2>/dev/null || build_checkov
 fi

@@ -14,6 +14,7 @@ SCHEMAS="${CDK8SRT_SCHEMAS:-$REPO/../shared/schemas/k8s}"
 # Pinned versions. Changing one builds a new binary beside the old (the path carries the version).
 K8S_VERSION="${CDK8SRT_K8S_VERSION:-1.36.3}"      # k8s.io/kubernetes; staging modules v0.36.3
 ETCD_VERSION="${CDK8SRT_ETCD_VERSION:-3.6.8}"     # envtest's pairing for Kubernetes 1.36
+KWOK_VERSION="${CDK8SRT_KWOK_VERSION:-0.8.0}"     # sigs.k8s.io/kwok, the fake kubelet of test/rollout
 KUBECONFORM_VERSION=0.8.0
 KUBE_SCORE_VERSION=1.20.0
 # Checkov from PyPI into a virtualenv, every dependency pinned by checkov-constraints.txt.
@@ -22,7 +23,9 @@ CHECKOV_VERSION=3.3.30
 # Go module proxy's host allowlist, and github.com/stackrox/kube-linter is not served. See README.md.
 
 K8S_BIN="$CACHE/bin/kubernetes-v$K8S_VERSION"
+K8S_CP_BIN="$CACHE/bin/kubernetes-control-plane-v$K8S_VERSION"   # kube-scheduler, kube-controller-manager
 ETCD_BIN="$CACHE/bin/etcd-v$ETCD_VERSION"
+KWOK_BIN="$CACHE/bin/kwok-v$KWOK_VERSION"
 TOOLS_BIN="$CACHE/bin/linters-kubeconform-v$KUBECONFORM_VERSION-kube-score-v$KUBE_SCORE_VERSION"
 KUBECTL="$K8S_BIN/kubectl"
 CHECKOV_VENV="$CACHE/venv/checkov-$CHECKOV_VERSION"
