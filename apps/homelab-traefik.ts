@@ -22,7 +22,7 @@
 // host `home.lab.local`; the image name; the WebSocket path `/ws` on the same port 3000 (the
 // realtime part this library is for; drop it if the homepage serves plain HTTP only).
 import { App, Chart, Duration } from 'cdk8s';
-import { AppSpec, Hop, IngressController, NamespaceIsolation, NginxStreamLoadBalancer, RealtimeService, Route, traefikStaticConfig } from '../lib';
+import { AppSpec, Hop, IngressController, NamespaceIsolation, NginxStreamLoadBalancer, RealtimeService, Route, Spread, traefikStaticConfig } from '../lib';
 
 /** The clusters and the address of each one's Traefik LoadBalancer Service (port 443). */
 export const HOMELAB_CLUSTERS = [
@@ -52,6 +52,8 @@ export const homelabTraefik: AppSpec = {
       image: 'registry.lab.local/homepage:1.0.0',
       http: { port: 3000, servicePort: 3000 },
       replicas: 2,
+      // Proxmox VMs carry no zone labels: a zone constraint would switch the node spread off too.
+      spread: Spread.nodes(),
       probes: {
         path: '/health',
         readiness: { initialDelay: Duration.seconds(5), period: Duration.seconds(10) },

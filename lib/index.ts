@@ -3,6 +3,7 @@ export * from './routing';
 export * from './udp-load-balancer';
 export * from './network-policy';
 export * from './workload';
+export * from './spread';
 export * from './realtime-service';
 export type { WorkloadProps } from './private/pod-spec';
 export * from './web-service';

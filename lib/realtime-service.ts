@@ -12,6 +12,7 @@ import { IngressController, RenderedRouteGroup, Route, RouteProtocol, controller
 import { Hop, checkTimeoutBudget } from './timeout-budget';
 import { LoadBalancerPreset, UdpLoadBalancer, UdpRouting } from './udp-load-balancer';
 import { DisruptionBudget } from './workload';
+import { Spread } from './spread';
 
 /** Type of the HTTP/WebSocket Service. */
 export enum HttpServiceType {
@@ -145,8 +146,12 @@ export interface RealtimeServiceProps extends WorkloadProps {
   readonly networkPolicy?: NetworkPolicyOptions | false;
   /** `minReadySeconds` of the Deployment. @default Duration.seconds(10) */
   readonly minReady?: Duration;
-  /** Spread pods across zones and nodes (`ScheduleAnyway`). @default true */
-  readonly spread?: boolean;
+  /**
+   * Spread pods across zones and nodes (`ScheduleAnyway`); `Spread.nodes()` for clusters without zone
+   * labels on their nodes (see {@link Spread}), `false` for none.
+   * @default Spread.zonesAndNodes()
+   */
+  readonly spread?: boolean | Spread;
 }
 
 /** The shape of {@link RealtimeServiceProps}, checked before anything reads the props. @internal */
@@ -169,7 +174,7 @@ export const REALTIME_SERVICE_PROPS = S.obj('RealtimeServiceProps', {
   routes: ROUTES_OPTIONS,
   networkPolicy: orFalse('NetworkPolicyOptions', NETWORK_POLICY_OPTIONS),
   minReady: S.dur(),
-  spread: S.bool(),
+  spread: S.or('true, false or a Spread', S.bool(), S.inst(() => Spread, 'a Spread', 'use Spread.zonesAndNodes(), Spread.nodes() or Spread.none()')),
 });
 
 /**
@@ -261,7 +266,7 @@ export class RealtimeService extends Construct {
 
     // ---- container ----
     const minReadySeconds = check.seconds('minReady', props.minReady ?? Duration.seconds(10), 0, 3600);
-    const template = podTemplate(workload, { ports: containerPorts, spread: (props.spread ?? true) ? spreadConstraints(selector) : undefined });
+    const template = podTemplate(workload, { ports: containerPorts, spread: spreadConstraints(selector, props.spread) });
     this.deployment = deployment(this, workload, replicas, minReadySeconds, template);
 
     // ---- Service for HTTP/WS ----

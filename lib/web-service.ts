@@ -11,6 +11,7 @@ import { IngressController, RenderedRouteGroup, RouteProtocol, controllerSources
 import { DisruptionBudget, PreStopHook } from './workload';
 import { validateProps } from './private/validate';
 import { AUTOSCALING, DISRUPTION_BUDGET, HTTP_ENDPOINT, NETWORK_POLICY_OPTIONS, ROUTES_OPTIONS, S, WORKLOAD_FIELDS, enumNames, orFalse } from './private/pod-spec';
+import { Spread } from './spread';
 
 /** Properties of {@link WebService}. */
 export interface WebServiceProps extends WorkloadProps {
@@ -30,8 +31,12 @@ export interface WebServiceProps extends WorkloadProps {
   readonly networkPolicy?: NetworkPolicyOptions | false;
   /** `minReadySeconds` of the Deployment. @default Duration.seconds(5) */
   readonly minReady?: Duration;
-  /** Spread pods across zones and nodes (`ScheduleAnyway`). @default true */
-  readonly spread?: boolean;
+  /**
+   * Spread pods across zones and nodes (`ScheduleAnyway`); `Spread.nodes()` for clusters without zone
+   * labels on their nodes (see {@link Spread}), `false` for none.
+   * @default Spread.zonesAndNodes()
+   */
+  readonly spread?: boolean | Spread;
 }
 
 /** The shape of {@link WebServiceProps}, checked before anything reads the props. @internal */
@@ -45,7 +50,7 @@ export const WEB_SERVICE_PROPS = S.obj('WebServiceProps', {
   serviceType: S.enumOf(enumNames('HttpServiceType', HttpServiceType)),
   networkPolicy: orFalse('NetworkPolicyOptions', NETWORK_POLICY_OPTIONS),
   minReady: S.dur(),
-  spread: S.bool(),
+  spread: S.or('true, false or a Spread', S.bool(), S.inst(() => Spread, 'a Spread', 'use Spread.zonesAndNodes(), Spread.nodes() or Spread.none()')),
 });
 
 /**
@@ -110,7 +115,7 @@ export class WebService extends Construct {
 
     const minReadySeconds = check.seconds('minReady', props.minReady ?? Duration.seconds(5), 0, 3600);
     this.deployment = deployment(this, w, replicas, minReadySeconds,
-      podTemplate(w, { ports, spread: props.spread === false ? undefined : spreadConstraints(w.selector) }));
+      podTemplate(w, { ports, spread: spreadConstraints(w.selector, props.spread) }));
     this.service = new ApiObject(this, 'Service', {
       apiVersion: 'v1',
       kind: 'Service',

@@ -12,6 +12,7 @@ import { ScalingBehavior } from './realtime-service';
 import { DisruptionBudget, PreStopHook } from './workload';
 import { validateArgs, validateProps } from './private/validate';
 import { BEHAVIOR_FIELDS, DISRUPTION_BUDGET, HTTP_ENDPOINT, PEER, POLICY_RULE, S, WORKLOAD_FIELDS, orFalse } from './private/pod-spec';
+import { Spread } from './spread';
 
 /** Replica range and behaviour, common to every {@link WorkerScaling}. */
 export interface WorkerScalingRange {
@@ -166,8 +167,12 @@ export interface WorkerPoolProps extends WorkloadProps {
    * @default - isolate the pods; allow DNS only
    */
   readonly networkPolicy?: { readonly allowFrom?: Peer[]; readonly allowTo?: PolicyRule[] } | false;
-  /** Spread pods across zones and nodes (`ScheduleAnyway`). @default true */
-  readonly spread?: boolean;
+  /**
+   * Spread pods across zones and nodes (`ScheduleAnyway`); `Spread.nodes()` for clusters without zone
+   * labels on their nodes (see {@link Spread}), `false` for none.
+   * @default Spread.zonesAndNodes()
+   */
+  readonly spread?: boolean | Spread;
 }
 
 /** The shape of {@link WorkerPoolProps}, checked before anything reads the props. @internal */
@@ -177,7 +182,7 @@ export const WORKER_POOL_PROPS = S.obj('WorkerPoolProps', {
   http: S.req(HTTP_ENDPOINT, '{ port: 8080 }'),
   disruptionBudget: DISRUPTION_BUDGET,
   networkPolicy: orFalse('allowFrom / allowTo', S.obj('WorkerPool networkPolicy', { allowFrom: S.arr(PEER), allowTo: S.arr(POLICY_RULE) })),
-  spread: S.bool(),
+  spread: S.or('true, false or a Spread', S.bool(), S.inst(() => Spread, 'a Spread', 'use Spread.zonesAndNodes(), Spread.nodes() or Spread.none()')),
 });
 
 /**
@@ -229,7 +234,7 @@ export class WorkerPool extends Construct {
     const autoscaled = s.kind !== 'fixed';
 
     this.deployment = deployment(this, w, autoscaled ? undefined : minReplicas, 10,
-      podTemplate(w, { ports, spread: props.spread === false ? undefined : spreadConstraints(w.selector) }));
+      podTemplate(w, { ports, spread: spreadConstraints(w.selector, props.spread) }));
 
     if (autoscaled) {
       if (s.kind === 'keda') {

@@ -59,7 +59,7 @@ const CASES: Array<[string, () => unknown, string]> = [
   ['replicas float', svc({ replicas: 2.5 }),
     "[test/Svc] RealtimeService 'replicas' is 2.5: must be a whole number. Fix: pass a whole number such as 3"],
   ['spread string', svc({ spread: 'false' }),
-    "[test/Svc] RealtimeService 'spread' is \"false\": must be true or false. Fix: pass false without quotes"],
+    "[test/Svc] RealtimeService 'spread' is \"false\": must be true, false or a Spread. Fix: pass false without quotes"],
   ['serviceType case', svc({ serviceType: 'nodeport' }),
     "[test/Svc] RealtimeService 'serviceType' is \"nodeport\": must be one of HttpServiceType.CLUSTER_IP, HttpServiceType.NODE_PORT. Fix: use HttpServiceType.NODE_PORT (\"NodePort\"; values are case-sensitive)"],
   ['routes.hosts string', svc({ routes: { hosts: 'a.example.com', routes: [Route.http('/api')] } }),

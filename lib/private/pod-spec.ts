@@ -2,6 +2,7 @@
 // Pod-Security-restricted pod template, the Deployment around it, topology spread, HPA behaviour,
 // the PodDisruptionBudget and the startup-budget cross-check. Not exported from lib/index.ts
 // except the WorkloadProps type.
+import { Spread } from '../spread';
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Checker } from './checks';
@@ -210,9 +211,14 @@ export function checkBootBudget(check: Checker, startup: ResolvedProbe, bootSeco
     `set probes.startup.failureThreshold to ${needed} or more, or lengthen probes.startup.period`);
 }
 
-/** `topologySpreadConstraints` on zone and node, `ScheduleAnyway` (never blocks scheduling). @internal */
-export function spreadConstraints(selector: Record<string, string>): Array<Record<string, unknown>> {
-  return ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+/**
+ * `topologySpreadConstraints` for a workload's `spread` prop (`true` or absent: zones and nodes;
+ * `false`: none), `ScheduleAnyway` (never blocks scheduling); undefined when there are none. @internal
+ */
+export function spreadConstraints(selector: Record<string, string>, spread: boolean | Spread | undefined): Array<Record<string, unknown>> | undefined {
+  const s = spread === undefined || spread === true ? Spread.zonesAndNodes() : spread === false ? Spread.none() : spread;
+  if (!s.topologyKeys.length) return undefined;
+  return s.topologyKeys.map((topologyKey) => ({
     maxSkew: 1,
     topologyKey,
     whenUnsatisfiable: 'ScheduleAnyway',

@@ -457,6 +457,7 @@ function objectFix(value: unknown, shape: Extract<Shape, { t: 'object' }>): stri
 function unionFix(value: unknown, shape: Extract<Shape, { t: 'union' }>): string {
   for (const opt of shape.options) {
     if (opt.t === 'number' && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return `pass the number ${Number(value)} without quotes`;
+    if (opt.t === 'boolean' && (value === 'true' || value === 'false')) return `pass ${value} without quotes`;
   }
   return `pass ${shape.what}`;
 }
