@@ -3,8 +3,8 @@
 // PASS/MISS lines. Writes bench/results/bench.json (git-ignored). A benchmark, not a test: it never
 // fails on a MISS (exit code 0), only when a command itself fails.
 //
-// Usage: node -r ./tools/register.js bench/run.ts [--runs 5] [--plain-1200-runs 2] [--quick]
-//          [--no-jest] [--no-profile] [--keep]
+// Usage: node -r ./tools/register.js bench/run.ts [--runs 5] [--plain-1200-runs 2] [--runs-12000 3]
+//          [--quick] [--no-jest] [--no-profile] [--keep]
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -32,6 +32,7 @@ const num = (name: string, dflt: number) => {
 const QUICK = flag('--quick');
 const RUNS = num('--runs', QUICK ? 2 : 5);
 const PLAIN_1200_RUNS = num('--plain-1200-runs', QUICK ? 1 : 2);
+const RUNS_12000 = num('--runs-12000', QUICK ? 1 : 3);
 const DO_JEST = !flag('--no-jest');
 const DO_PROFILE = !flag('--no-profile');
 const KEEP = flag('--keep');
@@ -471,6 +472,9 @@ function main(): void {
       }]),
       // plain at 1,200 is quadratic (~30-100 s a run): few runs, no warm-up, each paired with a run of ours.
       ...measureGroup([scaleSpec('ours', 1200, '-paired'), { ...scaleSpec('plain', 1200), note: `${PLAIN_1200_RUNS} run(s), no warm-up (quadratic)` }], { runs: PLAIN_1200_RUNS, warmup: 0 }),
+      // Fleet scale: 12,000 services (96,000 objects, ~107 MB of YAML), each run paired with a run at
+      // 1,200 so that t(12,000)/t(1,200) compares runs under the same machine load.
+      ...measureGroup([{ ...scaleSpec('ours', 1200, '-paired-12000'), note: 'paired with 12,000' }, { ...scaleSpec('ours', 12000), note: `${RUNS_12000} run(s), no warm-up` }], { runs: RUNS_12000, warmup: 0 }),
     ];
     for (const m of scaling) m.objects = m.child[0]?.objects;
 
@@ -496,6 +500,7 @@ function main(): void {
       const jobs: Array<[string, string, string[]]> = [
         ['a', '(a) ours, all apps', ['apps/main.ts', '--outdir', path.join(tmp, 'a-prof')]],
         ['ours-1200', 'ours at 1,200 services', ['bench/scale/ours.ts', '1200', path.join(tmp, 'ours-prof')]],
+        ['ours-12000', 'ours at 12,000 services', ['bench/scale/ours.ts', '12000', path.join(tmp, 'ours-prof-12000')]],
       ];
       for (const [key, title, args] of jobs) {
         log(`[bench] node --cpu-prof: ${title} (once)`);
@@ -541,11 +546,12 @@ function main(): void {
     lines.push(table(['ratio', 'value'], ratios.map(([k, v]) => [k, v.toFixed(3)]), [false, true]));
 
     lines.push(`\n## Scaling (one Chart per service, 8 objects per service; wall of the child process)\n`);
-    lines.push(table(['row', 'objects', 'runs', 'median s', 'min s', 'max s', 'cpu s (median)', 'peak RSS MB (max)', 'objects/s', 'synth phase s (in child)', 'busy before %', 'note'], scaling.map((m) => {
+    lines.push(table(['row', 'objects', 'runs', 'median s', 'min s', 'max s', 'cpu s (median)', 'peak RSS MB (max)', 'objects/s', 'synth phase s (in child)', 'write share %', 'busy before %', 'note'], scaling.map((m) => {
       const synth = stats(m.child.map((c) => (c.synthMs + (c.writeMs ?? 0)) / 1000));
-      return [m.label, String(m.objects ?? '-'), String(m.runs), f3(m.wallS.median), f3(m.wallS.min), f3(m.wallS.max), f3(m.cpuS.median), f0(m.rssMB.max), f0((m.objects ?? NaN) / m.wallS.median), f3(synth.median), m.busyBefore ? f0(m.busyBefore.median * 100) : '-', m.note ?? ''];
-    }), [false, true, true, true, true, true, true, true, true, true, true, false]));
-    lines.push('ours: synthesize() + writeDist() (synth phase = synthesize + write); plain: new App(); charts; app.synth() (synth phase = app.synth()).');
+      const share = stats(m.child.filter((c) => c.writeShare !== undefined).map((c) => c.writeShare * 100));
+      return [m.label, String(m.objects ?? '-'), String(m.runs), f3(m.wallS.median), f3(m.wallS.min), f3(m.wallS.max), f3(m.cpuS.median), f0(m.rssMB.max), f0((m.objects ?? NaN) / m.wallS.median), f3(synth.median), f0(share.median), m.busyBefore ? f0(m.busyBefore.median * 100) : '-', m.note ?? ''];
+    }), [false, true, true, true, true, true, true, true, true, true, true, true, false]));
+    lines.push('ours: synthesizeEach() into a DistWriter, chart by chart (synth phase = synthesize + write; write share = time in the writer / synth phase); plain: new App(); charts; app.synth() (synth phase = app.synth()).');
 
     if (jest) {
       lines.push(`\n## Tests\n`);
@@ -568,6 +574,11 @@ function main(): void {
       { name: 'ours(1,200) / plain single-App(1,200) <= 0.1', value: med('ours-1200') / med('plain-1200'), limit: 0.1, unit: '' },
       { name: 'ours t(1,200)/t(120) <= 11', value: med('ours-1200') / med('ours-120'), limit: 11, unit: '' },
       { name: 'ours peak RSS at 1,200 <= 250 MB', value: get('ours-1200')?.rssMB.max ?? NaN, limit: 250, unit: ' MB' },
+      { name: 'ours t(12,000)/t(1,200) <= 11 (paired runs)', value: med('ours-12000') / med('ours-1200-paired-12000'), limit: 11, unit: '' },
+      { name: 'ours peak RSS at 12,000 <= 300 MB', value: get('ours-12000')?.rssMB.max ?? NaN, limit: 300, unit: ' MB' },
+      { name: '(info) ours cpu t(12,000)/t(1,200) <= 11 (paired runs, user + sys)', value: cpu('ours-12000') / cpu('ours-1200-paired-12000'), limit: 11, unit: '' },
+      // Before chart-by-chart synthesis (issue #15, same machine): 3.1-3.6 s wall at 1,200 services.
+      { name: 'ours t(1,200) <= 3.6 s (no slower than before chart-by-chart writing)', value: med('ours-1200'), limit: 3.6, unit: ' s' },
     ];
     targets.push({ name: '(info) ours peak RSS at 1,200 precompiled (no require hook loaded) <= 250 MB', value: get('ours-1200-js')?.rssMB.max ?? NaN, limit: 250, unit: ' MB' });
     if (jest) targets.push({ name: 'npm test warm (npx jest --ci, 2nd run) <= 15 s', value: jest.secondS, limit: 15, unit: ' s' });

@@ -78,11 +78,12 @@ function walk(dir: string, rel: string, out: string[]): void {
 const PENDING = '.cdk8s-realtime-pending';
 
 /**
- * Writes (or compares) files one at a time, keeping only their names, and commits at the end:
- * a new file is written in place, a changed one beside its old version and renamed over it on
- * commit; stale generated files are deleted on commit. Abort undoes every write.
+ * Writes (or, with `check`, compares) files one at a time, keeping only their names, and commits
+ * at the end: a new file is written in place, a changed one beside its old version and renamed
+ * over it on commit; stale generated files are deleted on commit (see {@link WriteOptions}).
+ * {@link DistWriter.abort} undoes every write. `synthesizeToDist` is `synthesizeEach` into one.
  */
-class DistWriter {
+export class DistWriter {
   public readonly written: string[] = [];
   public unchanged = 0;
   public readonly missing: string[] = [];
@@ -94,8 +95,9 @@ class DistWriter {
   private readonly newDirs = new Set<string>();
   private readonly knownDirs = new Set<string>();
 
-  constructor(private readonly outdir: string, private readonly check: boolean) {}
+  constructor(private readonly outdir: string, private readonly check = false) {}
 
+  /** Writes (or compares) one file, a path relative to the output folder. */
   public add(rel: string, content: string): void {
     this.files.add(rel);
     const file = path.join(this.outdir, rel);
@@ -172,7 +174,8 @@ class DistWriter {
     return stale;
   }
 
-  public commit(appNames: readonly string[], options: WriteOptions): WriteReport {
+  /** Renames the changed files into place and deletes the stale ones; on a refusal, aborts and throws. */
+  public commit(appNames: readonly string[], options: WriteOptions = {}): WriteReport {
     let deleted: string[];
     try {
       deleted = this.prunable(appNames, options);

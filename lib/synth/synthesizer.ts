@@ -160,7 +160,7 @@ export function synthesizeEach(specs: AppSpec[], emit: (rel: string, content: st
         for (const [k, v] of [['cluster', target.cluster], ['env', target.env]]) {
           if (!isDns1123Label(v)) throw new RealtimeConfigError([{ path: spec.name, subject: 'AppSpec', prop: `targets.${k}`, value: v, allowed: 'be a DNS-1123 label', fix: 'rename it' }]);
         }
-        clusters.add(`${spec.name}/${target.cluster}`);
+        clusters.add(flat(`${spec.name}/${target.cluster}`));
         envs.add(target.env);
         folders.add(target.cluster);
       }
@@ -180,7 +180,7 @@ export function synthesizeEach(specs: AppSpec[], emit: (rel: string, content: st
           fix: same ? `remove the duplicate target ${target!.cluster}/${target!.env}` : 'rename the cluster or the environment so that the joined names differ (e.g. no "-" in one of them)',
         }]);
       }
-      ids.set(id, ti);
+      ids.set(flat(id), ti);
       const namespace = typeof spec.namespace === 'function' ? spec.namespace(target) : spec.namespace;
       const chart = new Chart(app, id, namespace ? { namespace } : {});
       spec.define(chart, target);
@@ -193,7 +193,7 @@ export function synthesizeEach(specs: AppSpec[], emit: (rel: string, content: st
       const chartFiles: Array<[string, string]> = [];
       const names = new Set<string>();
       for (const o of synthObjects) {
-        const file = `${dir}/${fileName(o.json)}`;
+        const file = flat(`${dir}/${fileName(o.json)}`);
         if (names.has(file)) {
           problems.push({ path: o.path, subject: `${o.json.kind} ${o.json.metadata?.name}`, prop: 'metadata.name', value: o.json.metadata?.name, allowed: `be unique per kind and namespace in ${dir} (another object already writes ${file})`, fix: 'rename one of the objects' });
           continue;
@@ -294,9 +294,9 @@ class CrossChecks {
     const ns: string = j.metadata?.namespace ?? '';
     const group = typeof j.apiVersion === 'string' && j.apiVersion.includes('/') ? j.apiVersion.split('/')[0] : '';
     const subject = `${j.kind} ${ns ? `${ns}/` : ''}${j.metadata?.name}`;
-    const key = `${scope}\0${group}\0${j.kind}\0${ns}\0${j.metadata?.name}`;
+    const key = flat(`${scope}\0${group}\0${j.kind}\0${ns}\0${j.metadata?.name}`);
     const prior = this.objects.get(key);
-    if (prior === undefined) this.objects.set(key, { path: o.path, file });
+    if (prior === undefined) this.objects.set(key, { path: flat(o.path), file });
     else {
       out.push({
         path: o.path, subject, prop: 'metadata.name', value: j.metadata?.name,
@@ -305,9 +305,9 @@ class CrossChecks {
       });
     }
     for (const r of routeKeys(j)) {
-      const rkey = `${scope}\0${r.cls}\0${ns}\0${r.key}`;
+      const rkey = flat(`${scope}\0${r.cls}\0${ns}\0${r.key}`);
       const first = this.routes.get(rkey);
-      if (first === undefined) this.routes.set(rkey, { path: o.path, subject, field: r.field });
+      if (first === undefined) this.routes.set(rkey, { path: flat(o.path), subject: flat(subject), field: flat(r.field) });
       else if (first.subject !== subject || first.path !== o.path || first.field !== r.field) {
         out.push({
           path: o.path, subject, prop: r.field, value: r.show,
@@ -318,6 +318,15 @@ class CrossChecks {
     }
     return out;
   }
+}
+
+/**
+ * `s` as one flat string. A string built with `+` or a template is a tree of its pieces (a V8 cons
+ * string), and stays one as a Map key: the strings kept across charts (file names, construct paths,
+ * check keys) would hold dozens of small pieces per object. A JSON round trip copies it flat.
+ */
+function flat(s: string): string {
+  return JSON.parse(JSON.stringify(s));
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
