@@ -62,13 +62,87 @@ export enum KeyVaultObjectType {
   CERT = 'cert',
 }
 
+/** One value of a remote secret for {@link RemoteSecret.keys}: a key, optionally a JSON property and a version. */
+export interface RemoteRef {
+  /** The remote key, in the provider's format (a secret name, a path, `secret/<name>` for Azure). */
+  readonly key: string;
+  /** A property of a JSON value (ESO reads nested properties with a dot path, e.g. `db.password`). @default - the whole value */
+  readonly property?: string;
+  /** A provider version of the value. @default - the provider's latest */
+  readonly version?: string;
+}
+
+/** Options of the whole-JSON and property helpers of {@link RemoteSecret}. */
+export interface RemoteVersionOptions {
+  /** A provider version of the value. @default - the provider's latest */
+  readonly version?: string;
+}
+
+type Provider = 'generic' | 'aws' | 'azure' | 'gcp' | 'vault';
+
+interface RemoteEntry {
+  readonly secretKey: string;
+  readonly key: string;
+  readonly property?: string;
+  readonly version?: string;
+}
+
+/** Remote key formats per provider, checked when the ExternalSecret is rendered. */
+const REMOTE_KEY: Record<Provider, { readonly re: RegExp; readonly allowed: string; readonly fix: string }> = {
+  generic: { re: /^[^\s\u0000-\u001f\u007f]{1,2048}$/, allowed: 'be a remote key of 1-2048 characters without spaces or control characters', fix: 'copy the key as the provider shows it' },
+  aws: { re: AWS_SECRET_ID, allowed: 'be an AWS Secrets Manager secret name (1-512 of letters, digits and "/_+=.@-") or a secret ARN', fix: 'copy the name or ARN from Secrets Manager' },
+  azure: { re: /^(?:secret|key|cert)\/[0-9a-zA-Z-]{1,127}$/, allowed: 'be an Azure Key Vault object name (1-127 letters, digits and "-")', fix: 'use the name shown in the vault' },
+  // https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets/create (secretId)
+  gcp: { re: /^[A-Za-z0-9_-]{1,255}$/, allowed: 'be a Secret Manager secret id: 1-255 letters, digits, "-" and "_" (the name, not the projects/.../secrets/... resource path: the store names the project)', fix: 'use the secret\'s id as `gcloud secrets list` shows it' },
+  // A path below the store's KV mount (`provider.vault.path`), e.g. "team/app".
+  vault: { re: /^(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/, allowed: 'be a Vault path below the store\'s KV mount: segments of letters, digits, "_", "." and "-" joined by "/", with no leading or trailing "/" and no "." or ".." segment', fix: 'drop the mount and any "data/" prefix (the SecretStore sets path and KV version), e.g. "team/app"' },
+};
+
 /**
  * What an {@link ExternalSecretSource} reads from the provider (an enum-like class).
  *
- * Each helper is specific to a provider because the remote key formats differ. The store the
- * ExternalSecret names must be of that provider.
+ * The generic helpers ({@link RemoteSecret.keys}, {@link RemoteSecret.properties},
+ * {@link RemoteSecret.json}) work with any External Secrets Operator provider: ESO maps
+ * `remoteRef.key` / `property` / `version` onto each provider's own terms. The provider helpers
+ * check the key format of one provider (AWS Secrets Manager, Azure Key Vault, GCP Secret Manager,
+ * HashiCorp Vault). The store the ExternalSecret names must be of that provider.
+ * @see https://external-secrets.io/latest/api/externalsecret/
  */
 export class RemoteSecret {
+  /**
+   * Whole remote values, each into one key of the target Secret
+   * (`data: [{ secretKey, remoteRef: { key, property?, version? } }]`), for any provider.
+   * @param entries target Secret key -> remote key (or `{ key, property, version }`)
+   * @see https://external-secrets.io/latest/guides/all-keys-one-secret/
+   */
+  public static keys(entries: Record<string, string | RemoteRef>): RemoteSecret {
+    validateArgs('RemoteSecret.keys', 'RemoteSecret', { entries }, { entries: S.req(S.rec(S.or('a remote key or { key, property?, version? }', S.str(), S.obj('RemoteRef', { key: S.req(S.str(), '"prod/db-password"'), property: S.str(), version: S.str() }))), '{ DB_PASSWORD: "prod/db-password" }') });
+    const out = Object.entries(entries).map(([secretKey, ref]) => (typeof ref === 'string' ? { secretKey, key: ref } : { secretKey, key: ref?.key, property: ref?.property, version: ref?.version }));
+    return new RemoteSecret('generic', 'keys', out as RemoteEntry[], undefined);
+  }
+
+  /**
+   * Chosen properties of one remote JSON value, each into a key of the target Secret
+   * (`data: [{ secretKey, remoteRef: { key, property } }]`), for any provider.
+   * @param key the remote key
+   * @param properties target Secret key -> property of the remote JSON value
+   */
+  public static properties(key: string, properties: Record<string, string>, options: RemoteVersionOptions = {}): RemoteSecret {
+    validateArgs('RemoteSecret.properties', 'RemoteSecret', { key, properties, options }, { key: S.req(S.str(), '"prod/db"'), properties: S.req(S.rec(S.str()), '{ DB_PASSWORD: "password" }'), options: S.obj('RemoteVersionOptions', { version: S.str() }) });
+    return RemoteSecret.propertiesOf('generic', key, properties, options);
+  }
+
+  /**
+   * Every key of one remote JSON object becomes a key of the target Secret
+   * (`dataFrom: [{ extract: { key, version? } }]`), for any provider. With `envFrom`, each JSON key
+   * becomes one environment variable.
+   * @param key the remote key
+   */
+  public static json(key: string, options: RemoteVersionOptions = {}): RemoteSecret {
+    validateArgs('RemoteSecret.json', 'RemoteSecret', { key, options }, { key: S.req(S.str(), '"prod/app-env"'), options: S.obj('RemoteVersionOptions', { version: S.str() }) });
+    return new RemoteSecret('generic', 'json', [], { key, version: options.version });
+  }
+
   /**
    * Every key of one AWS Secrets Manager secret holding a JSON object becomes a key of the target
    * Secret (`dataFrom: [{ extract: { key } }]`). With `envFrom`, each JSON key becomes one
@@ -78,7 +152,7 @@ export class RemoteSecret {
    */
   public static awsSecretsManagerJson(secretId: string): RemoteSecret {
     validateArgs('RemoteSecret.awsSecretsManagerJson', 'RemoteSecret', { secretId }, { secretId: S.req(S.str(), '"app/prod"') });
-    return new RemoteSecret('aws-json', secretId, []);
+    return new RemoteSecret('aws', 'json', [], { key: secretId });
   }
 
   /**
@@ -89,7 +163,7 @@ export class RemoteSecret {
    */
   public static awsSecretsManagerProperties(secretId: string, properties: Record<string, string>): RemoteSecret {
     validateArgs('RemoteSecret.awsSecretsManagerProperties', 'RemoteSecret', { secretId, properties }, { secretId: S.req(S.str(), '"app/prod"'), properties: S.req(S.rec(S.str()), '{ DB_PASSWORD: "db_password" }') });
-    return new RemoteSecret('aws-properties', secretId, Object.entries(properties).map(([secretKey, remote]) => ({ secretKey, remote })));
+    return RemoteSecret.propertiesOf('aws', secretId, properties, {});
   }
 
   /**
@@ -101,35 +175,108 @@ export class RemoteSecret {
    */
   public static azureKeyVault(objects: Record<string, string>, type: KeyVaultObjectType = KeyVaultObjectType.SECRET): RemoteSecret {
     validateArgs('RemoteSecret.azureKeyVault', 'RemoteSecret', { objects, type }, { objects: S.req(S.rec(S.str()), '{ DB_PASSWORD: "db-password" }'), type: S.enumOf(enumNames('KeyVaultObjectType', KeyVaultObjectType)) });
-    return new RemoteSecret(`azure-${type}`, '', Object.entries(objects).map(([secretKey, remote]) => ({ secretKey, remote })));
+    return new RemoteSecret('azure', 'keys', Object.entries(objects).map(([secretKey, name]) => ({ secretKey, key: typeof name === 'string' ? `${type}/${name}` : name })), undefined);
+  }
+
+  /**
+   * GCP Secret Manager secrets, each into a key of the target Secret
+   * (`data: [{ secretKey, remoteRef: { key: "<secret id>", version } }]`). The store
+   * (`provider.gcpsm`, with the project and Workload Identity) names the project.
+   * @param secrets target Secret key -> Secret Manager secret id
+   * @param options `version`: a version number, or "latest" (the default)
+   * @see https://external-secrets.io/latest/provider/google-secrets-manager/
+   */
+  public static gcpSecretManager(secrets: Record<string, string>, options: RemoteVersionOptions = {}): RemoteSecret {
+    validateArgs('RemoteSecret.gcpSecretManager', 'RemoteSecret', { secrets, options }, { secrets: S.req(S.rec(S.str()), '{ DB_PASSWORD: "db-password" }'), options: S.obj('RemoteVersionOptions', { version: S.str() }) });
+    return new RemoteSecret('gcp', 'keys', Object.entries(secrets).map(([secretKey, key]) => ({ secretKey, key, version: options.version })), undefined);
+  }
+
+  /**
+   * Every key of one GCP Secret Manager secret holding a JSON object becomes a key of the target
+   * Secret (`dataFrom: [{ extract: { key, version } }]`).
+   * @param secretId the Secret Manager secret id
+   * @see https://external-secrets.io/latest/provider/google-secrets-manager/
+   */
+  public static gcpSecretManagerJson(secretId: string, options: RemoteVersionOptions = {}): RemoteSecret {
+    validateArgs('RemoteSecret.gcpSecretManagerJson', 'RemoteSecret', { secretId, options }, { secretId: S.req(S.str(), '"app-env"'), options: S.obj('RemoteVersionOptions', { version: S.str() }) });
+    return new RemoteSecret('gcp', 'json', [], { key: secretId, version: options.version });
+  }
+
+  /**
+   * Chosen properties of one HashiCorp Vault KV secret, each into a key of the target Secret
+   * (`data: [{ secretKey, remoteRef: { key: "<path>", property } }]`). The path is below the
+   * store's KV mount (`provider.vault.path` and `version: v2` are set on the SecretStore), e.g.
+   * `team/app` for `vault kv get secret/team/app`.
+   * @param path the secret's path below the KV mount
+   * @param properties target Secret key -> field of the Vault secret
+   * @see https://external-secrets.io/latest/provider/hashicorp-vault/
+   */
+  public static vault(path: string, properties: Record<string, string>, options: RemoteVersionOptions = {}): RemoteSecret {
+    validateArgs('RemoteSecret.vault', 'RemoteSecret', { path, properties, options }, { path: S.req(S.str(), '"team/app"'), properties: S.req(S.rec(S.str()), '{ DB_PASSWORD: "password" }'), options: S.obj('RemoteVersionOptions', { version: S.str() }) });
+    return RemoteSecret.propertiesOf('vault', path, properties, options);
+  }
+
+  /**
+   * Every field of one HashiCorp Vault KV secret becomes a key of the target Secret
+   * (`dataFrom: [{ extract: { key: "<path>" } }]`).
+   * @param path the secret's path below the KV mount, e.g. `team/app`
+   * @see https://external-secrets.io/latest/provider/hashicorp-vault/
+   */
+  public static vaultJson(path: string, options: RemoteVersionOptions = {}): RemoteSecret {
+    validateArgs('RemoteSecret.vaultJson', 'RemoteSecret', { path, options }, { path: S.req(S.str(), '"team/app"'), options: S.obj('RemoteVersionOptions', { version: S.str() }) });
+    return new RemoteSecret('vault', 'json', [], { key: path, version: options.version });
+  }
+
+  private static propertiesOf(provider: Provider, key: string, properties: Record<string, string>, options: RemoteVersionOptions): RemoteSecret {
+    return new RemoteSecret(provider, 'properties', Object.entries(properties).map(([secretKey, property]) => ({ secretKey, key, property, version: options.version })), undefined);
   }
 
   private constructor(
-    /** Provider and shape. @internal */
-    public readonly _kind: string,
-    /** The AWS secret id (empty for Azure). @internal */
-    public readonly _key: string,
-    /** Target key -> remote property or object name. @internal */
-    public readonly _entries: ReadonlyArray<{ readonly secretKey: string; readonly remote: string }>,
+    /** Whose key format applies. @internal */
+    public readonly _provider: Provider,
+    /** `keys` (whole values), `properties` (of one JSON value) or `json` (every key of one JSON value). @internal */
+    public readonly _shape: 'keys' | 'properties' | 'json',
+    /** Target key -> remote reference (keys and properties). @internal */
+    public readonly _entries: readonly RemoteEntry[],
+    /** The remote value to extract (json). @internal */
+    public readonly _extract: { readonly key: string; readonly version?: string } | undefined,
   ) {}
 
   /** @internal */
   public _render(check: Checker, prop: string): { data: ExternalSecretSpecData[]; dataFrom: ExternalSecretSpecDataFrom[] } {
-    if (this._kind.startsWith('aws')) {
-      if (!AWS_SECRET_ID.test(this._key)) {
-        check.fail(`${prop}.secretId`, this._key, 'be an AWS Secrets Manager secret name (1-512 of letters, digits and "/_+=.@-") or a secret ARN', 'copy the name or ARN from Secrets Manager');
-      }
-      if (this._kind === 'aws-json') return { data: [], dataFrom: [{ extract: { key: this._key } }] };
+    const format = REMOTE_KEY[this._provider];
+    const checkKey = (at: string, key: unknown) => {
+      if (typeof key !== 'string' || !format.re.test(key)) check.fail(at, key, format.allowed, format.fix);
+    };
+    const checkVersion = (at: string, version: unknown) => {
+      if (version === undefined) return;
+      const ok = typeof version === 'string' && (this._provider === 'gcp' ? /^(?:latest|[1-9][0-9]{0,18})$/.test(version) : /^[^\s\u0000-\u001f\u007f]{1,256}$/.test(version));
+      if (!ok) check.fail(at, version, this._provider === 'gcp' ? 'be "latest" or a version number' : 'be a version without spaces (1-256 characters)', this._provider === 'gcp' ? 'pass e.g. "3", or leave it out for the latest' : 'copy the version as the provider shows it, or leave it out for the latest');
+    };
+    if (this._shape === 'json') {
+      const { key, version } = this._extract!;
+      checkKey(`${prop}.${this._provider === 'aws' ? 'secretId' : this._provider === 'vault' ? 'path' : this._provider === 'gcp' ? 'secretId' : 'key'}`, key);
+      checkVersion(`${prop}.version`, version);
+      return { data: [], dataFrom: [{ extract: { key, ...(version !== undefined ? { version } : {}) } }] };
+    }
+    if (this._shape === 'properties') {
+      const key = this._entries[0]?.key;
+      if (key !== undefined) checkKey(`${prop}.${this._provider === 'aws' ? 'secretId' : this._provider === 'vault' ? 'path' : 'key'}`, key);
     }
     if (this._entries.length === 0) check.fail(prop, {}, 'map at least one Secret key', 'pass e.g. { DATABASE_URL: "database-url" }');
-    const data = this._entries.map(({ secretKey, remote }) => {
-      checkSecretKey(check, `${prop}["${secretKey}"]`, secretKey);
-      if (this._kind === 'aws-properties') {
-        if (typeof remote !== 'string' || remote.length === 0 || /\s/.test(remote)) check.fail(`${prop}["${secretKey}"]`, remote, 'be a JSON property of the remote secret (no spaces)', 'use the key as it appears in the secret\'s JSON');
-        return { secretKey, remoteRef: { key: this._key, property: remote } };
+    const data = this._entries.map(({ secretKey, key, property, version }) => {
+      const at = `${prop}["${secretKey}"]`;
+      checkSecretKey(check, at, secretKey);
+      if (this._shape === 'keys') {
+        if (this._provider === 'azure' && typeof key === 'string') {
+          if (!format.re.test(key)) check.fail(at, key.replace(/^(?:secret|key|cert)\//, ''), format.allowed, format.fix);
+        } else checkKey(this._provider === 'generic' ? `${at}.key` : at, key);
       }
-      if (typeof remote !== 'string' || !AKV_OBJECT_NAME.test(remote)) check.fail(`${prop}["${secretKey}"]`, remote, 'be an Azure Key Vault object name (1-127 letters, digits and "-")', 'use the name shown in the vault');
-      return { secretKey, remoteRef: { key: `${this._kind.slice('azure-'.length)}/${remote}` } };
+      if (property !== undefined && (typeof property !== 'string' || property.length === 0 || /\s/.test(property))) {
+        check.fail(this._shape === 'keys' ? `${at}.property` : at, property, 'be a JSON property of the remote secret (no spaces)', 'use the key as it appears in the secret\'s JSON');
+      }
+      checkVersion(this._shape === 'keys' && this._provider === 'generic' ? `${at}.version` : `${prop}.version`, version);
+      return { secretKey, remoteRef: { key, ...(property !== undefined ? { property } : {}), ...(version !== undefined ? { version } : {}) } };
     });
     return { data, dataFrom: [] };
   }
@@ -158,7 +305,7 @@ export const EXTERNAL_SECRET_SOURCE_PROPS = S.obj('ExternalSecretSourceProps', {
   name: S.req(S.str(), '"app-env"'),
   namespace: S.str(),
   store: S.req(S.inst(() => SecretStoreRef, 'a SecretStoreRef', 'use SecretStoreRef.secretStore("name") or SecretStoreRef.clusterSecretStore("name")'), 'SecretStoreRef.clusterSecretStore("aws")'),
-  data: S.req(S.arr(S.inst(() => RemoteSecret, 'a RemoteSecret', 'use RemoteSecret.awsSecretsManagerJson(id), .awsSecretsManagerProperties(id, {...}) or .azureKeyVault({...})')), '[RemoteSecret.awsSecretsManagerJson("app/prod")]'),
+  data: S.req(S.arr(S.inst(() => RemoteSecret, 'a RemoteSecret', 'use RemoteSecret.keys({...}), .properties(key, {...}), .json(key), or a provider helper (.awsSecretsManagerJson(id), .azureKeyVault({...}), .gcpSecretManager({...}), .vault(path, {...}))')), '[RemoteSecret.json("app/prod")]'),
   refreshInterval: S.dur(),
 });
 

@@ -404,3 +404,72 @@ describe('SecretMount', () => {
       '[test/Svc] RealtimeService \'env["OPENAI_API_KEY"]\' is "OPENAI_API_KEY": must not carry a secret-looking value as a literal: it would be committed to dist/ in plain text. Fix: load it from a Secret (envFrom with an ExternalSecret or the Secrets Store CSI driver)');
   });
 });
+
+describe('RemoteSecret: any provider, GCP Secret Manager, HashiCorp Vault', () => {
+  const spec = (data: RemoteSecret[]) => externalSecret(chart(), { store: SecretStoreRef.clusterSecretStore('store'), data }).resource.toJson().spec;
+
+  test('keys: whole remote values, with an optional property and version per key, for any provider', () => {
+    expect(spec([RemoteSecret.keys({ API_TOKEN: 'prod/api-token', DB_PASSWORD: { key: 'prod/db', property: 'password', version: '7' } })]).data).toEqual([
+      { secretKey: 'API_TOKEN', remoteRef: { key: 'prod/api-token' } },
+      { secretKey: 'DB_PASSWORD', remoteRef: { key: 'prod/db', property: 'password', version: '7' } },
+    ]);
+  });
+
+  test('properties: chosen properties of one remote JSON value; json: every key of it (dataFrom extract)', () => {
+    const s = spec([RemoteSecret.properties('prod/db', { DB_USER: 'username', DB_HOST: 'conn.host' }, { version: 'v3' }), RemoteSecret.json('prod/app-env')]);
+    expect(s.data).toEqual([
+      { secretKey: 'DB_USER', remoteRef: { key: 'prod/db', property: 'username', version: 'v3' } },
+      { secretKey: 'DB_HOST', remoteRef: { key: 'prod/db', property: 'conn.host', version: 'v3' } },
+    ]);
+    expect(s.dataFrom).toEqual([{ extract: { key: 'prod/app-env' } }]);
+    expect(spec([RemoteSecret.json('prod/app-env', { version: '2' })]).dataFrom).toEqual([{ extract: { key: 'prod/app-env', version: '2' } }]);
+  });
+
+  test('gcpSecretManager: secret ids into keys, the latest version unless one is given; gcpSecretManagerJson extracts one', () => {
+    const s = spec([RemoteSecret.gcpSecretManager({ DB_PASSWORD: 'db-password', STRIPE_KEY: 'stripe_key' }), RemoteSecret.gcpSecretManager({ OLD: 'db-password' }, { version: '3' }), RemoteSecret.gcpSecretManagerJson('game-env')]);
+    expect(s.data).toEqual([
+      { secretKey: 'DB_PASSWORD', remoteRef: { key: 'db-password' } },
+      { secretKey: 'STRIPE_KEY', remoteRef: { key: 'stripe_key' } },
+      { secretKey: 'OLD', remoteRef: { key: 'db-password', version: '3' } },
+    ]);
+    expect(s.dataFrom).toEqual([{ extract: { key: 'game-env' } }]);
+  });
+
+  test('vault: fields of a KV secret below the store\'s mount; vaultJson extracts every field', () => {
+    const s = spec([RemoteSecret.vault('team/game', { DB_PASSWORD: 'password' }), RemoteSecret.vaultJson('team/game-env', { version: '4' })]);
+    expect(s.data).toEqual([{ secretKey: 'DB_PASSWORD', remoteRef: { key: 'team/game', property: 'password' } }]);
+    expect(s.dataFrom).toEqual([{ extract: { key: 'team/game-env', version: '4' } }]);
+  });
+
+  test('the helpers\' output passes the ExternalSecret schema and rules, and keeps values out of the YAML', () => {
+    const c = chart();
+    externalSecret(c, { data: [RemoteSecret.keys({ A: 'a' }), RemoteSecret.gcpSecretManager({ B: 'b' }), RemoteSecret.vault('x/y', { C: 'c' })] });
+    for (const o of objects(c)) expect(checkObject({ path: 'test', json: o })).toEqual([]);
+    expect(scanObjects(objects(c))).toEqual([]);
+  });
+
+  test.each([
+    [() => RemoteSecret.gcpSecretManager({ DB: 'projects/p/secrets/db' }), '[test/Env] ExternalSecretSource \'data[0]["DB"]\' is "projects/p/secrets/db": must be a Secret Manager secret id: 1-255 letters, digits, "-" and "_" (the name, not the projects/.../secrets/... resource path: the store names the project). Fix: use the secret\'s id as `gcloud secrets list` shows it'],
+    [() => RemoteSecret.gcpSecretManager({ DB: 'db' }, { version: 'newest' }), '[test/Env] ExternalSecretSource \'data[0].version\' is "newest": must be "latest" or a version number. Fix: pass e.g. "3", or leave it out for the latest'],
+    [() => RemoteSecret.gcpSecretManagerJson('my env'), '[test/Env] ExternalSecretSource \'data[0].secretId\' is "my env": must be a Secret Manager secret id: 1-255 letters, digits, "-" and "_" (the name, not the projects/.../secrets/... resource path: the store names the project). Fix: use the secret\'s id as `gcloud secrets list` shows it'],
+    [() => RemoteSecret.vault('/secret/data/team/app', { P: 'password' }), '[test/Env] ExternalSecretSource \'data[0].path\' is "/secret/data/team/app": must be a Vault path below the store\'s KV mount: segments of letters, digits, "_", "." and "-" joined by "/", with no leading or trailing "/" and no "." or ".." segment. Fix: drop the mount and any "data/" prefix (the SecretStore sets path and KV version), e.g. "team/app"'],
+    [() => RemoteSecret.vaultJson('team/../other'), '[test/Env] ExternalSecretSource \'data[0].path\' is "team/../other": must be a Vault path below the store\'s KV mount: segments of letters, digits, "_", "." and "-" joined by "/", with no leading or trailing "/" and no "." or ".." segment. Fix: drop the mount and any "data/" prefix (the SecretStore sets path and KV version), e.g. "team/app"'],
+    [() => RemoteSecret.vault('team/app', { P: 'pass word' }), '[test/Env] ExternalSecretSource \'data[0]["P"]\' is "pass word": must be a JSON property of the remote secret (no spaces). Fix: use the key as it appears in the secret\'s JSON'],
+    [() => RemoteSecret.keys({ TOKEN: 'prod token' }), '[test/Env] ExternalSecretSource \'data[0]["TOKEN"].key\' is "prod token": must be a remote key of 1-2048 characters without spaces or control characters. Fix: copy the key as the provider shows it'],
+    [() => RemoteSecret.keys({ TOKEN: { key: 'prod/token', property: '' } }), '[test/Env] ExternalSecretSource \'data[0]["TOKEN"].property\' is "": must be a JSON property of the remote secret (no spaces). Fix: use the key as it appears in the secret\'s JSON'],
+    [() => RemoteSecret.keys({}), '[test/Env] ExternalSecretSource \'data[0]\' is {}: must map at least one Secret key. Fix: pass e.g. { DATABASE_URL: "database-url" }'],
+    [() => RemoteSecret.keys({ 'BAD KEY': 'x' }), null],
+  ])('fails when a helper gets a value its provider cannot read (%#)', (make, message) => {
+    const err = errorOf(() => externalSecret(chart(), { data: [make()] }));
+    if (message === null) expect(err).toMatch(/^\[test\/Env\] ExternalSecretSource 'data\[0\]\["BAD KEY"\]' is "BAD KEY": must /);
+    else expect(err).toBe(message);
+  });
+
+  test('fails when a JavaScript caller passes a wrong shape to a helper', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const js = RemoteSecret as any;
+    expect(errorOf(() => js.keys({ TOKEN: 42 }))).toBe('[RemoteSecret.keys] RemoteSecret \'entries["TOKEN"]\' is 42: must be a remote key or { key, property?, version? }. Fix: pass a remote key or { key, property?, version? }');
+    expect(errorOf(() => js.vault('team/app'))).toBe('[RemoteSecret.vault] RemoteSecret \'properties\' is not set: must be set (RemoteSecret.vault requires it). Fix: add properties: { DB_PASSWORD: "password" }');
+    expect(errorOf(() => js.gcpSecretManager({ A: 'a' }, { versoin: '1' }))).toMatch(/^\[RemoteSecret\.gcpSecretManager\] RemoteSecret 'options\.versoin'/);
+  });
+});
