@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Build, once, the binaries the cluster test and the linters need; later runs reuse them.
-#   test/cluster/build.sh [cluster|linters|rollout|all]      (default: all)
+#   test/cluster/build.sh [cluster|linters|rollout|traffic|all]      (default: all)
 #   cluster: etcd + kube-apiserver + kubectl. rollout: cluster + kube-scheduler +
-#   kube-controller-manager + kwok (test/rollout). all: everything.
+#   kube-controller-manager + kwok (test/rollout). traffic: cluster + Traefik (test/traffic).
+#   all: everything.
 # Output: $CDK8SRT_CACHE/bin/... (default ~/.cache/cdk8s-realtime). Only Go and the Go module
 # proxy are needed. Build logs go to $CACHE/logs/ and are printed only when a build fails.
 set -euo pipefail
@@ -10,7 +11,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 what="${1:-all}"
-case "$what" in cluster|linters|rollout|all) ;; *) die "usage: $0 [cluster|linters|rollout|all]" ;; esac
+case "$what" in cluster|linters|rollout|traffic|all) ;; *) die "usage: $0 [cluster|linters|rollout|traffic|all]" ;; esac
 
 mkdir -p "$CACHE/logs"
 
@@ -161,12 +162,88 @@ build_checkov() {
   log "installed Checkov $CHECKOV_VERSION in $((SECONDS - t0))s"
 }
 
+# Traefik v3 for test/traffic. `go install github.com/traefik/traefik/v3/cmd/traefik@v` is refused
+# for the same reason as above (traefik's go.mod has replace directives), so a wrapper module mirrors
+# them. Three deviations, forced by what the Go module proxy here serves (found by the spike in
+# ../shared/notes/proxy-harness/build-traefik.sh; none touches the HTTP, TCP or Kubernetes code):
+#  1. github.com/traefik/traefik/dynamic/ext => ./pkg/config/dynamic/ext is a nested module that is
+#     neither in the module zip nor on the proxy: recreated here (upstream it is three empty types).
+#  2. github.com/containous/go-http-auth at the pseudo-version traefik pins is refused (403); the
+#     older fork pseudo-version Traefik v2 used has the same API (CheckSecret, BasicAuth, DigestAuth),
+#     used only by the basicAuth/digestAuth middlewares.
+#  3. ~15 DNS-provider SDKs that go-acme/lego/v5/providers/dns imports are refused: lego is replaced
+#     by a local copy whose provider registry is a stub, so ACME DNS-01 is not in this binary.
+build_traefik() {
+  local src="$CACHE/src/traefik-v$TRAEFIK_VERSION" out dl tmod n legov legodir
+  rm -rf "$src" && mkdir -p "$src/ext" && cd "$src"
+  printf '%s\n' 'module github.com/traefik/traefik/dynamic/ext' '' 'go 1.24.0' >ext/go.mod
+  cat >ext/ext.go <<'X'
+package ext
+
+// HTTP is a dynamic.HTTP extension.
+type HTTP struct{}
+
+// Router is a dynamic.Router extension.
+type Router struct{}
+
+// RouterIng is a RouterIng extension for ingress provider annotations.
+type RouterIng struct{}
+
+// ToRouter converts RouterIng to a Router.
+func (r RouterIng) ToRouter() Router { return Router{} }
+X
+  go mod init local.test/traefik-binary
+  dl="$(go mod download -json "github.com/traefik/traefik/v3@v$TRAEFIK_VERSION")" || { echo "$dl"; return 1; }
+  tmod="$(sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",*$/\1/p' <<<"$dl")"
+  [ -f "$tmod" ] || { echo "could not download traefik v$TRAEFIK_VERSION"; return 1; }
+  # Upstream's replace list must still be exactly these three: refuse to guess otherwise.
+  n="$(grep -cE '=>' "$tmod")"
+  [ "$n" = 3 ] || { echo "traefik go.mod has $n replaces now; mirror them in build.sh"; return 1; }
+  go mod edit -go="$(sed -n 's/^go //p' "$tmod")"
+  go mod edit -replace=github.com/traefik/traefik/dynamic/ext=./ext \
+    -replace=github.com/abbot/go-http-auth=github.com/containous/go-http-auth@v0.4.1-0.20200324110947-a37a7636d23e \
+    -replace=github.com/gorilla/mux="$(sed -n -E 's#^[[:space:]]*github.com/gorilla/mux => (github.com/containous/mux) (v[^[:space:]]+).*#\1@\2#p' "$tmod")" \
+    -exclude=github.com/tencentcloud/tencentcloud-sdk-go@v3.0.83+incompatible
+  go get "github.com/traefik/traefik/v3@v$TRAEFIK_VERSION"
+  # go build -overlay refuses files under GOMODCACHE, so the lego stub has to be a local replace.
+  legov="$(go list -m -f '{{.Version}}' github.com/go-acme/lego/v5)"
+  legodir="$(go mod download -json "github.com/go-acme/lego/v5@$legov" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')"
+  [ -d "$legodir" ] || { echo "could not download lego $legov"; return 1; }
+  cp -r "$legodir" lego && chmod -R u+w lego
+  rm -rf lego/cmd lego/e2e lego/main.go lego/providers/dns/*/ lego/providers/dns/*_test.go
+  cat >lego/providers/dns/zz_gen_dns_providers.go <<'X'
+// Stub for cdk8s-realtime's test/traffic build: the DNS-provider SDKs are not on this Go proxy.
+package dns
+
+import (
+	"fmt"
+
+	"github.com/go-acme/lego/v5/challenge"
+)
+
+func NewDNSChallengeProviderByName(name string) (challenge.Provider, error) {
+	return nil, fmt.Errorf("ACME DNS provider %q is not compiled into this build", name)
+}
+X
+  go mod edit -replace=github.com/go-acme/lego/v5=./lego
+  out="$(mktemp -d "$CACHE/bin/.tmp.$STEP.XXXXXX")" && chmod 755 "$out"
+  nice -n 10 go build -trimpath -ldflags "-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=$TRAEFIK_VERSION" \
+    -o "$out/traefik" github.com/traefik/traefik/v3/cmd/traefik
+  "$out/traefik" version
+  rm -rf "$TRAEFIK_BIN" && mv "$out" "$TRAEFIK_BIN"
+}
+
 have() { local f; for f in "$@"; do [ -x "$f" ] || return 1; done; }
 mkdir -p "$CACHE/bin"
 # kwok shares almost no packages with Kubernetes' own binaries, so it builds under its own lock and
 # need not wait for a kube-apiserver build that holds the main one (2 cores: it barely helps).
 if [ "$what" = rollout ] || [ "$what" = all ]; then
   ( exec 8>"$CACHE/.build-kwok.lock"; flock 8; have "$KWOK_BIN/kwok" || step "kwok-v$KWOK_VERSION" build_kwok )
+fi
+# Traefik shares no output with the others (only the Go caches, which are safe to share): its own
+# lock too, so it can build while kube-apiserver does.
+if [ "$what" = traffic ] || [ "$what" = all ]; then
+  ( exec 7>"$CACHE/.build-traefik.lock"; flock 7; have "$TRAEFIK_BIN/traefik" || step "traefik-v$TRAEFIK_VERSION" build_traefik )
 fi
 # Two runs at once (e.g. test:cluster and lint:dist in parallel): the second waits, then reuses.
 exec 9>"$CACHE/.build.lock"

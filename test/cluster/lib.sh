@@ -19,6 +19,7 @@ KUBECONFORM_VERSION=0.8.0
 KUBE_SCORE_VERSION=1.20.0
 # Checkov from PyPI into a virtualenv, every dependency pinned by checkov-constraints.txt.
 CHECKOV_VERSION=3.3.30
+TRAEFIK_VERSION="${CDK8SRT_TRAEFIK_VERSION:-3.7.13}"  # github.com/traefik/traefik/v3, for test/traffic
 # kube-linter is not buildable here: its module path golang.stackrox.io/kube-linter is not on the
 # Go module proxy's host allowlist, and github.com/stackrox/kube-linter is not served. See README.md.
 
@@ -30,6 +31,7 @@ TOOLS_BIN="$CACHE/bin/linters-kubeconform-v$KUBECONFORM_VERSION-kube-score-v$KUB
 KUBECTL="$K8S_BIN/kubectl"
 CHECKOV_VENV="$CACHE/venv/checkov-$CHECKOV_VERSION"
 CHECKOV_PYTHON="$CHECKOV_VENV/bin/python"
+TRAEFIK_BIN="$CACHE/bin/traefik-v$TRAEFIK_VERSION"
 
 # Go: self-contained in the cache, never downloads a toolchain, module cache deletable with rm -rf.
 go_env() {
