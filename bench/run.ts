@@ -264,7 +264,7 @@ function countObjects(dir: string): number {
 
 function compileOurs(outRoot: string): number {
   let n = 0;
-  for (const dir of ['apps', 'lib', 'imports', 'bench/scale']) {
+  for (const dir of ['apps', 'cli', 'lib', 'imports', 'bench/scale']) {
     for (const file of walk(path.join(ROOT, dir))) {
       if (!file.endsWith('.ts') || file.endsWith('.d.ts')) continue;
       const { code } = swc.transformFileSync(file, { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' }, sourceMaps: false, swcrc: false, configFile: false });

@@ -207,6 +207,11 @@ describe('uniqueness across charts and apps', () => {
       "[demo] AppSpec 'targets[1]' is {\"cluster\":\"b\",\"env\":\"d\"}: must be unique: targets[0] is the same cluster and environment. Fix: remove the duplicate target b/d");
   });
 
+  test('fails when an app file has the name of a chart file of an app without targets (one folder)', () => {
+    expect(() => synthesize([spec((chart) => { raw(chart, 'A', cm('x')); }, { extraFiles: () => [{ name: 'NOTES.md', content: 'a' }], appFiles: () => [{ name: 'NOTES.md', content: 'b' }] })])).toThrow(
+      "[demo/NOTES.md] ExtraFile 'name' is \"NOTES.md\": must be unique in its folder. Fix: rename the file");
+  });
+
   test('fails when an app file has the name of a target folder', () => {
     expect(() => synthesize([spec((chart) => { raw(chart, 'A', cm('x')); }, { targets: [{ cluster: 'us', env: 'd' }], appFiles: () => [{ name: 'us', content: 'x' }] })])).toThrow(
       "[demo/us] ExtraFile 'name' is \"us\": must not be the name of a target folder: dist/demo/us/ holds cluster us's environments. Fix: give the file an extension, e.g. \"us.md\"");

@@ -154,6 +154,8 @@ export function synthesizeEach(specs: AppSpec[], emit: (rel: string, content: st
     const done: Array<{ chart: Chart; target?: Target }> = [];
     const ids = new Map<string, number>();
     const folders = new Set<string>();
+    // Files in dist/<app>/ itself: a chart without a target writes there, and so do app files.
+    const appFolder = new Set<string>();
     for (let ti = 0; ti < targets.length; ti++) {
       const target = targets[ti];
       if (target) {
@@ -191,7 +193,7 @@ export function synthesizeEach(specs: AppSpec[], emit: (rel: string, content: st
       }
       problems.push(...checkChart(synthObjects));
       const chartFiles: Array<[string, string]> = [];
-      const names = new Set<string>();
+      const names = target ? new Set<string>() : appFolder;
       for (const o of synthObjects) {
         const file = flat(`${dir}/${fileName(o.json)}`);
         if (names.has(file)) {
@@ -225,7 +227,7 @@ export function synthesizeEach(specs: AppSpec[], emit: (rel: string, content: st
       else app.node.tryRemoveChild(chart.node.id); // release the chart's tree
     }
     if (spec.appFiles) {
-      const names = new Set<string>();
+      const names = appFolder;
       for (const extra of spec.appFiles(done)) {
         const rel = `${spec.name}/${extra.name}`;
         if (folders.has(extra.name)) {
