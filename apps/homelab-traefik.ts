@@ -22,7 +22,7 @@
 // host `home.lab.local`; the image name; the WebSocket path `/ws` on the same port 3000 (the
 // realtime part this library is for; drop it if the homepage serves plain HTTP only).
 import { App, Chart, Duration } from 'cdk8s';
-import { AppSpec, Hop, IngressController, NamespaceIsolation, NginxStreamLoadBalancer, RealtimeService, Route, Spread, traefikStaticConfig } from '../lib';
+import { AppSpec, Hop, IngressController, NamespaceIsolation, NginxStreamLoadBalancer, OwnedNamespace, RealtimeService, Route, Spread, traefikStaticConfig } from '../lib';
 
 /** The clusters and the address of each one's Traefik LoadBalancer Service (port 443). */
 export const HOMELAB_CLUSTERS = [
@@ -44,8 +44,10 @@ export const homelabTraefik: AppSpec = {
   namespace: 'homepage',
   targets: HOMELAB_CLUSTERS.map(({ cluster }) => ({ cluster, env: 'prod' })),
   define: (chart) => {
-    // The namespace belongs to the homepage alone: deny everything by default; the service's own
+    // The namespace belongs to the homepage alone: its Namespace object (Pod Security "restricted"),
+    // and deny everything by default; the service's own
     // NetworkPolicy (from Traefik's namespace, DNS out) is the explicit allow.
+    new OwnedNamespace(chart, 'Namespace');
     new NamespaceIsolation(chart, 'Isolation');
     new RealtimeService(chart, 'Homepage', {
       name: 'homepage',

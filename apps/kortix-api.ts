@@ -17,7 +17,8 @@
 //   rotation, `kubectl rollout restart deployment/suna-api -n suna` as before.
 // - The seed deploys with `kubectl set image`; here the image is pinned in this file (CI writes the
 //   commit SHA it pushed) and Argo CD or `kubectl apply` rolls it out.
-// - The namespace gets a default-deny NetworkPolicy and suna-api its own allow list.
+// - The namespace `suna` is emitted (Pod Security "restricted") and gets a default-deny NetworkPolicy;
+//   suna-api its own allow list.
 //
 // Assumptions (not in the seed), to confirm before applying:
 // - The image tag (an example commit SHA; the seed tags each build `:<commit-sha>`).
@@ -36,7 +37,7 @@
 //   `certificateArn` for an HTTPS listener.
 import { Duration } from 'cdk8s';
 import {
-  AlbScheme, AppSpec, DisruptionBudget, ExternalSecretSource, IngressController, NamespaceIsolation, Peer, RealtimeService,
+  AlbScheme, AppSpec, DisruptionBudget, ExternalSecretSource, IngressController, NamespaceIsolation, OwnedNamespace, Peer, RealtimeService,
   RemoteSecret, Route, SecretStoreRef,
 } from '../lib';
 
@@ -59,6 +60,7 @@ export const kortixApi: AppSpec = {
   source: 'apps/kortix-api.ts',
   namespace: KORTIX.namespace,
   define: (chart) => {
+    new OwnedNamespace(chart, 'Namespace');
     new NamespaceIsolation(chart, 'Isolation');
     const env = new ExternalSecretSource(chart, 'Env', {
       name: KORTIX.secretName,

@@ -35,6 +35,8 @@ export const mentraCloud: AppSpec = MENTRA_FLEET.app({
   name: 'mentra-cloud',
   source: 'apps/mentra-cloud.ts',
   namespace: 'default', // Porter deploys into `default`.
+  // Porter's namespace: our objects live in it, we never emit (or prune) its Namespace object.
+  externalNamespaces: [{ name: 'default', owner: 'Porter (it deploys every app of the cluster into default)' }],
   define: (chart, target) => {
     const env = target.env;
     const porter = `cloud-${env}-cloud`; // Porter's Ingress and Service names

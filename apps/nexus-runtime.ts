@@ -4,15 +4,17 @@
 // as well as UDP 53, and the non-existent `nginx.ingress.kubernetes.io/websocket-services`
 // annotation is gone (the library refuses it).
 import { Duration } from 'cdk8s';
-import { AppSpec, IngressController, NamespaceIsolation, Peer, PRIVATE_RANGES, Route, RealtimeService } from '../lib';
+import { AppSpec, IngressController, NamespaceIsolation, OwnedNamespace, Peer, PRIVATE_RANGES, Route, RealtimeService } from '../lib';
 
 export const nexusRuntime: AppSpec = {
   name: 'nexus-runtime',
   source: 'apps/nexus-runtime.ts',
   namespace: 'nexus-runtime',
   define: (chart) => {
-    // The namespace belongs to the runtime alone: deny everything by default (`default-deny`);
+    // The namespace belongs to the runtime alone: its Namespace object (Pod Security "restricted"),
+    // and deny everything by default (`default-deny`);
     // the service's own NetworkPolicy below is the explicit allow.
+    new OwnedNamespace(chart, 'Namespace');
     new NamespaceIsolation(chart, 'Isolation');
     new RealtimeService(chart, 'Runtime', {
       name: 'nexus-runtime',

@@ -28,7 +28,7 @@
 import { Duration } from 'cdk8s';
 import {
   AppSpec, ClusterProvider, DependencyPort, Fleet, KeyVaultSecretProviderClass, ManagedDependency, MediaServer,
-  NamespaceIsolation, Peer, RealtimeService, Route, WebService, WorkerPool, WorkerScaling,
+  NamespaceIsolation, OwnedNamespace, Peer, RealtimeService, Route, WebService, WorkerPool, WorkerScaling,
 } from '../lib';
 
 /** The clusters and environments of the voice-agents platform. */
@@ -50,6 +50,8 @@ export const voiceAgents: AppSpec = VOICE_FLEET.app({
   namespace: NS,
   define: (chart, t) => {
     const host = HOST[t.env];
+    // voice-agents is owned here (Pod Security "restricted"); livekit by the MediaServer below ("privileged").
+    new OwnedNamespace(chart, 'Namespace');
     new NamespaceIsolation(chart, 'Isolation');
     new NamespaceIsolation(chart, 'MediaIsolation', { namespace: MEDIA_NS });
 

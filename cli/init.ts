@@ -143,7 +143,7 @@ export const MAIN_TS = `// What \`npx cdk8s-realtime synth\` writes to dist/: ev
 // dist/<app>/<cluster>/<env>/, one YAML file per object. Review a change with
 // \`npx cdk8s-realtime diff\` before committing; CI runs \`npx cdk8s-realtime check\`.
 import { Duration } from 'cdk8s';
-import { ClusterProvider, Fleet, NamespaceIsolation, RealtimeService, Route, UdpRouting } from 'cdk8s-realtime';
+import { ClusterProvider, Fleet, NamespaceIsolation, OwnedNamespace, RealtimeService, Route, UdpRouting } from 'cdk8s-realtime';
 
 /** The clusters and their environments; each cluster's provider picks its UDP LoadBalancer preset. */
 export const fleet = new Fleet({
@@ -160,6 +160,9 @@ export const apps = [
     // One namespace per environment: two environments on one cluster must not share objects.
     namespace: (target) => \`game-\${target.env}\`,
     define: (chart, target) => {
+      // The app owns its namespace: the Namespace object (Pod Security "restricted") is in each folder,
+      // so the folder applies to an empty cluster on its own.
+      new OwnedNamespace(chart, 'Namespace');
       // Deny all traffic in the namespace except what each workload's own policy allows.
       new NamespaceIsolation(chart, 'Isolation');
       new RealtimeService(chart, 'Server', {

@@ -293,6 +293,8 @@ export function argoCdApps(props: ArgoCdAppsProps): AppSpec {
     name: folder,
     source: props.source,
     namespace: props.namespace ?? 'argocd',
+    // Argo CD's installation creates its namespace; the Applications live in it.
+    externalNamespaces: [{ name: props.namespace ?? 'argocd', owner: 'Argo CD (its installation creates it)' }],
     define: (chart) => {
       const common = { project: props.project, repoURL: props.repoURL, targetRevision: props.targetRevision };
       for (const app of props.apps) {

@@ -22,6 +22,7 @@ export type { AwsAlbControllerProps } from './renderers/aws-alb';
 export { AlbScheme, AlbTargetType } from './renderers/aws-alb';
 export * from './l4-proxy';
 export * from './default-deny';
+export * from './namespace';
 export * from './timeout-budget';
 export * from './gitops';
 export * from './topology';

@@ -1,5 +1,6 @@
-import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { OwnedNamespace, PodSecurityLevel, isClusterNamespace } from './namespace';
 import { PolicyPort, PolicyRule, Peer, WorkloadNetworkPolicy, dnsEgress } from './network-policy';
 import { Checker } from './private/checks';
 import { isLabelValue, isQualifiedName, parseCidr } from './private/k8s-names';
@@ -253,17 +254,14 @@ export class MediaServer extends Construct {
 
     // ---- Namespace ----
     if (props.namespaceObject ?? true) {
-      this.namespaceObject = new ApiObject(this, 'Namespace', {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: {
-          name: w.namespace,
-          labels: { [POD_SECURITY_ENFORCE_LABEL]: 'privileged' },
-          annotations: { 'cdk8s-realtime.io/pod-security-reason': `${w.name} uses hostNetwork for UDP ${range.start}-${range.end} (a Service cannot expose a port range, kubernetes/enhancements#6220); baseline and restricted forbid hostNetwork and host ports` },
-        },
-      });
-      // Namespaces are cluster-scoped: drop the namespace a Chart gives every object.
-      if (Chart.of(this).namespace) this.namespaceObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      if (isClusterNamespace(w.namespace)) {
+        check.fail('namespace', w.namespace, 'be a namespace of its own, not "default" or "kube-*": hostNetwork needs Pod Security "privileged", and this construct would emit that Namespace object, taking over a namespace the cluster owns',
+          `use a dedicated namespace such as "${w.name}" (put nothing else in it), or set namespaceObject: false if "${w.namespace}" is already labelled privileged by its owner`);
+      }
+      this.namespaceObject = new OwnedNamespace(this, 'Namespace', {
+        name: w.namespace,
+        podSecurity: PodSecurityLevel.privileged(`${w.name} uses hostNetwork for UDP ${range.start}-${range.end} (a Service cannot expose a port range, kubernetes/enhancements#6220); baseline and restricted forbid hostNetwork and host ports`),
+      }).resource;
     }
 
     // ---- DaemonSet ----

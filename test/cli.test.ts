@@ -47,11 +47,11 @@ const { RealtimeService } = require(${JSON.stringify(LIB)});
 const v = JSON.parse(fs.readFileSync(path.join(__dirname, 'variant.json'), 'utf8'));
 const cm = (chart, id, name) => new ApiObject(chart, id, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { a: 'b' } });
 exports.apps = [
-  { name: 'web', source: 'main.js', namespace: 'web', define: (chart) => {
+  { name: 'web', source: 'main.js', namespace: 'web', externalNamespaces: [{ name: 'web', owner: 'the test' }], define: (chart) => {
     new RealtimeService(chart, 'Web', { name: 'web', image: v.image, http: { port: 8080 } });
     if (v.extra) cm(chart, 'Extra', 'extra');
   } },
-  { name: 'other', source: 'main.js', namespace: 'other', define: (chart) => { cm(chart, 'Config', 'settings'); } },
+  { name: 'other', source: 'main.js', namespace: 'other', externalNamespaces: [{ name: 'other', owner: 'the test' }], define: (chart) => { cm(chart, 'Config', 'settings'); } },
 ].filter((a) => !(v.drop || []).includes(a.name));
 `;
 function variant(opts: { image?: string; extra?: boolean; drop?: string[] } = {}): string {
@@ -66,10 +66,10 @@ describe('synth', () => {
     const dir = project(entry());
     const r = cli(dir, ['synth']);
     expect(r).toMatchObject({ code: 0, err: '' });
-    expect(r.out).toMatch(/^synthesized 2 apps, 0 clusters, 0 envs, 2 charts, 5 objects, 5 files into dist\/ in \d+ ms: 5 written, 0 unchanged, 0 stale deleted$/);
+    expect(r.out).toMatch(/^synthesized 2 apps, 0 clusters, 0 envs, 2 charts, 5 objects, 7 files into dist\/ in \d+ ms: 7 written, 0 unchanged, 0 stale deleted$/);
     const deployment = fs.readFileSync(path.join(dir, 'dist/web/web.deployment.web.yaml'), 'utf8');
     expect(deployment.split('\n')[0]).toBe(`# ${GENERATED_MARKER} from main.js (web/Web/Deployment). Do not edit: run \`npx cdk8s-realtime synth\`.`);
-    expect(cli(dir, ['synth']).out).toMatch(/: 0 written, 5 unchanged, 0 stale deleted$/);
+    expect(cli(dir, ['synth']).out).toMatch(/: 0 written, 7 unchanged, 0 stale deleted$/);
   });
 
   test('--outdir and --entry are named in the header, so the command regenerates the same folder', () => {
@@ -92,7 +92,7 @@ describe('synth', () => {
     const dir = project(entry());
     cli(dir, ['synth']);
     const r = cli(dir, ['synth', '--app', 'other']);
-    expect(r.out).toMatch(/^synthesized 1 apps, .* 1 files into dist\/ in \d+ ms: 0 written, 1 unchanged, 0 stale deleted$/);
+    expect(r.out).toMatch(/^synthesized 1 apps, .* 2 files into dist\/ in \d+ ms: 0 written, 2 unchanged, 0 stale deleted$/);
     expect(fs.existsSync(path.join(dir, 'dist/web/web.deployment.web.yaml'))).toBe(true);
   });
 
@@ -106,13 +106,13 @@ describe('synth', () => {
     expect(fs.existsSync(path.join(dir, 'dist/other/other.configmap.settings.yaml'))).toBe(true);
     const r = cli(dir, ['synth', '--delete-app', 'other']);
     expect(r.code).toBe(0);
-    expect(r.out.split('\n').slice(1)).toEqual(['  - other/other.configmap.settings.yaml']);
+    expect(r.out.split('\n').slice(1)).toEqual(['  - other/PREREQUISITES.md', '  - other/other.configmap.settings.yaml']);
     expect(fs.existsSync(path.join(dir, 'dist/other'))).toBe(false);
   });
 
   test('a TypeScript entry runs through the SWC hook (bin/register.js)', () => {
     // Jest transforms .ts itself; the hook is what `npx cdk8s-realtime` uses (test/package.test.ts).
-    const dir = project({ 'main.ts': `import { ApiObject } from 'cdk8s';\nimport type { AppSpec } from ${JSON.stringify(LIB)};\nconst n: string = 'typed';\nexport const apps: AppSpec[] = [{ name: 'ts', source: 'main.ts', namespace: 'ts', define: (chart) => { new ApiObject(chart, 'C', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: n } }); } }];\n` });
+    const dir = project({ 'main.ts': `import { ApiObject } from 'cdk8s';\nimport type { AppSpec } from ${JSON.stringify(LIB)};\nconst n: string = 'typed';\nexport const apps: AppSpec[] = [{ name: 'ts', source: 'main.ts', namespace: 'ts', externalNamespaces: [{ name: 'ts', owner: 'the test' }], define: (chart) => { new ApiObject(chart, 'C', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: n } }); } }];\n` });
     expect(cli(dir, ['synth']).code).toBe(0);
     expect(fs.existsSync(path.join(dir, 'dist/ts/ts.configmap.typed.yaml'))).toBe(true);
   });
@@ -122,7 +122,7 @@ describe('synth', () => {
     const r = cli(dir, ['synth'], { CDK8S_OUTDIR: '.cdk8s.out' });
     // cdk8s-cli swallows the app's stdout and passes stderr through.
     expect(r.out).toBe('');
-    expect(r.err.split('\n')[0]).toMatch(/^synthesized 2 apps, .* into dist\/ in \d+ ms: 5 written/);
+    expect(r.err.split('\n')[0]).toMatch(/^synthesized 2 apps, .* into dist\/ in \d+ ms: 7 written/);
     expect(r.err.split('\n')[1]).toBe('cdk8s synth: dist/ is dist/ (commit it); .cdk8s.out/ holds a copy for cdk8s-cli, listed below');
     expect(fs.readFileSync(path.join(dir, '.cdk8s.out/web/web.service.web.yaml'), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'dist/web/web.service.web.yaml'), 'utf8'));
   });

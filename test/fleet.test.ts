@@ -31,6 +31,7 @@ describe('Fleet', () => {
       name: 'demo',
       source: 'test/fleet.test.ts',
       namespace: (t) => `demo-${t.env}`,
+      externalNamespaces: [{ name: 'demo-prod', owner: 'the platform team' }],
       envs: ['prod'],
       define: (chart, t) => {
         seen.push(`${t.cluster}/${t.env}:${t.loadBalancer.name}:${t.ingress.kind}`);
@@ -41,10 +42,12 @@ describe('Fleet', () => {
     expect(spec.targets).toEqual([{ cluster: 'us-central', env: 'prod' }, { cluster: 'east-asia', env: 'prod' }, { cluster: 'lab', env: 'prod' }]);
     const files = synthesize([spec]).files;
     expect([...files.keys()]).toEqual([
-      'demo/east-asia/prod/NOTES.txt', 'demo/east-asia/prod/demo-prod.configmap.settings.yaml',
-      'demo/lab/prod/NOTES.txt', 'demo/lab/prod/demo-prod.configmap.settings.yaml',
-      'demo/us-central/prod/NOTES.txt', 'demo/us-central/prod/demo-prod.configmap.settings.yaml',
+      'demo/east-asia/prod/NOTES.txt', 'demo/east-asia/prod/PREREQUISITES.md', 'demo/east-asia/prod/demo-prod.configmap.settings.yaml',
+      'demo/lab/prod/NOTES.txt', 'demo/lab/prod/PREREQUISITES.md', 'demo/lab/prod/demo-prod.configmap.settings.yaml',
+      'demo/us-central/prod/NOTES.txt', 'demo/us-central/prod/PREREQUISITES.md', 'demo/us-central/prod/demo-prod.configmap.settings.yaml',
     ]);
+    // externalNamespaces passes through Fleet.app() into each folder's prerequisites
+    expect(files.get('demo/lab/prod/PREREQUISITES.md')).toContain('| `demo-prod` | the platform team |');
     expect(files.get('demo/east-asia/prod/demo-prod.configmap.settings.yaml')).toContain('preset: eks-nlb');
     expect(seen).toEqual(['us-central/prod:aks:nginx', 'east-asia/prod:eks-nlb:traefik', 'lab/prod:metallb:nginx']);
   });

@@ -87,10 +87,14 @@ describe('argoCdApps', () => {
   test('one Application per app and target, in dist/argocd/, pointing at the synthesizer\'s folders', () => {
     const files = synthesize([argoCdApps({ ...props, apps: [demo, single] })]).files;
     expect([...files.keys()]).toEqual([
+      'argocd/PREREQUISITES.md',
       'argocd/argocd.application.demo-c1-dev.yaml',
       'argocd/argocd.application.demo-c2-prod.yaml',
       'argocd/argocd.application.solo.yaml',
     ]);
+    // Argo CD's namespace and its Application CRD are the folder's prerequisites, never emitted
+    expect(files.get('argocd/PREREQUISITES.md')).toContain('| `argocd` | Argo CD (its installation creates it) |');
+    expect(files.get('argocd/PREREQUISITES.md')).toContain('| `Application` | `argoproj.io/v1alpha1` |');
     const spec = (f: string) => parseDocument(files.get(f)!).toJSON().spec;
     expect(spec('argocd/argocd.application.demo-c2-prod.yaml')).toMatchObject({ source: { path: 'dist/demo/c2/prod', targetRevision: 'v1.2.0' }, destination: { name: 'c2' } });
     expect(spec('argocd/argocd.application.solo.yaml')).toMatchObject({ source: { path: 'dist/solo' }, destination: { server: 'https://kubernetes.default.svc' } });
@@ -101,7 +105,7 @@ describe('argoCdApps', () => {
       ...props, apps: [demo], name: 'gitops', namespace: 'cd', distPath: 'deploy/dist/', root: 'root',
       destination: (_app, t) => ArgoCdCluster.server(`https://${t!.cluster}.k8s.example.com`),
     })]).files;
-    expect([...files.keys()]).toEqual(['gitops/cd.application.demo-c1-dev.yaml', 'gitops/cd.application.demo-c2-prod.yaml', 'gitops/cd.application.root.yaml']);
+    expect([...files.keys()]).toEqual(['gitops/PREREQUISITES.md', 'gitops/cd.application.demo-c1-dev.yaml', 'gitops/cd.application.demo-c2-prod.yaml', 'gitops/cd.application.root.yaml']);
     const root = parseDocument(files.get('gitops/cd.application.root.yaml')!).toJSON();
     expect(root.spec.source.path).toBe('deploy/dist/gitops');
     expect(root.spec.destination).toEqual({ server: 'https://kubernetes.default.svc' });
@@ -116,9 +120,9 @@ describe('argoCdApps', () => {
   test('the reference gitops app covers every target of every reference app', () => {
     const files = synthesize([gitops]).files;
     const expected = WORKLOAD_APPS.flatMap((a) => (a.targets ? a.targets.map((t) => `${a.name}-${t.cluster}-${t.env}`) : [a.name]));
-    expect([...files.keys()].map((f) => f.replace(/^argocd\/argocd\.application\.|\.yaml$/g, ''))).toEqual([...expected, 'realtime-apps'].sort());
+    expect([...files.keys()].filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/^argocd\/argocd\.application\.|\.yaml$/g, ''))).toEqual([...expected, 'realtime-apps'].sort());
     expect(expected).toEqual(expect.arrayContaining(['mentra-cloud-us-central-prod', 'mentra-cloud-france-prod', 'nexus-runtime', 'kortix-api', 'homelab-traefik-cluster-a-prod']));
-    for (const text of files.values()) expect(text).toContain('repoURL: https://git.example.com/platform/realtime.git');
+    for (const [f, text] of files) if (f.endsWith('.yaml')) expect(text).toContain('repoURL: https://git.example.com/platform/realtime.git');
   });
 
   test('snapshot of one reference Application', () => {

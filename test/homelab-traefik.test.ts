@@ -80,7 +80,7 @@ describe('S3 homelab-traefik', () => {
     expect(clusters).toEqual(['cluster-a', 'cluster-b', 'cluster-c']);
     for (const cluster of clusters) {
       expect(objs.filter(({ file }) => file.startsWith(`homelab-traefik/${cluster}/prod/`)).map(({ obj }) => `${obj.kind}/${obj.metadata.name}`).sort()).toEqual([
-        'Deployment/homepage', 'IngressRoute/homepage', 'IngressRoute/homepage-ws', 'NetworkPolicy/default-deny', 'NetworkPolicy/homepage', 'PodDisruptionBudget/homepage',
+        'Deployment/homepage', 'IngressRoute/homepage', 'IngressRoute/homepage-ws', 'Namespace/homepage', 'NetworkPolicy/default-deny', 'NetworkPolicy/homepage', 'PodDisruptionBudget/homepage',
         'ServersTransport/homepage', 'ServersTransport/homepage-ws', 'Service/homepage',
       ]);
     }

@@ -20,8 +20,13 @@ const pod = deployment.spec.template.spec;
 const container = pod.containers.find((c: Obj) => c.name === 'suna-api');
 
 describe('S5 kortix-api: the seed\'s numbers', () => {
-  test('everything lives in namespace suna', () => {
-    expect([...new Set(all.map((o) => o.metadata.namespace))]).toEqual(['suna']);
+  test('everything lives in namespace suna, which the app owns (Pod Security "restricted", first sync wave)', () => {
+    expect([...new Set(all.filter((o) => o.kind !== 'Namespace').map((o) => o.metadata.namespace))]).toEqual(['suna']);
+    expect(one('Namespace', 'suna').metadata).toEqual({
+      name: 'suna',
+      annotations: { 'argocd.argoproj.io/sync-wave': '-2' },
+      labels: Object.fromEntries(['enforce', 'warn', 'audit'].flatMap((m) => [[`pod-security.kubernetes.io/${m}`, 'restricted'], [`pod-security.kubernetes.io/${m}-version`, 'latest']])),
+    });
   });
 
   test('Deployment, Service, HPA, PDB and Ingress are all named suna-api', () => {
@@ -171,6 +176,8 @@ describe('S5 kortix-api: secret suna-env from AWS Secrets Manager', () => {
 describe('S5 kortix-api: dist/kortix-api/', () => {
   test('files', () => {
     expect([...files.keys()]).toEqual([
+      'kortix-api/PREREQUISITES.md',
+      'kortix-api/_cluster.namespace.suna.yaml',
       'kortix-api/suna.deployment.suna-api.yaml',
       'kortix-api/suna.externalsecret.suna-env.yaml',
       'kortix-api/suna.horizontalpodautoscaler.suna-api.yaml',

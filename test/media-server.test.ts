@@ -65,8 +65,11 @@ describe('MediaServer', () => {
       kind: 'Namespace',
       metadata: {
         name: 'livekit',
-        labels: { 'pod-security.kubernetes.io/enforce': 'privileged' },
-        annotations: { 'cdk8s-realtime.io/pod-security-reason': 'livekit uses hostNetwork for UDP 50000-60000 (a Service cannot expose a port range, kubernetes/enhancements#6220); baseline and restricted forbid hostNetwork and host ports' },
+        labels: Object.fromEntries(['enforce', 'warn', 'audit'].flatMap((m) => [[`pod-security.kubernetes.io/${m}`, 'privileged'], [`pod-security.kubernetes.io/${m}-version`, 'latest']])),
+        annotations: {
+          'argocd.argoproj.io/sync-wave': '-2',
+          'cdk8s-realtime.io/pod-security-reason': 'livekit uses hostNetwork for UDP 50000-60000 (a Service cannot expose a port range, kubernetes/enhancements#6220); baseline and restricted forbid hostNetwork and host ports',
+        },
       },
     });
     expect(names(synth({ namespaceObject: false }).c, 'Namespace')).toEqual([]);

@@ -74,13 +74,14 @@ describe('a consumer project outside the repository', () => {
     fs.writeFileSync(path.join(consumer, 'synth.js'), `
 const path = require('path');
 const { Duration } = require('cdk8s');
-const { IngressController, RealtimeService, Route, synthesize, writeDist } = require('cdk8s-realtime');
+const { IngressController, OwnedNamespace, RealtimeService, Route, synthesize, writeDist } = require('cdk8s-realtime');
 
 const result = synthesize([{
   name: 'hello',
   source: 'synth.js',
   namespace: 'hello',
   define: (chart) => {
+    new OwnedNamespace(chart, 'Namespace');
     new RealtimeService(chart, 'Hello', {
       name: 'hello',
       image: 'ghcr.io/acme/hello:1.0.0',
@@ -100,6 +101,8 @@ console.log(JSON.stringify({ objects: result.objects, written: report.written })
     const out = JSON.parse(run('node', ['synth.js'], consumer));
     // THEN
     expect(out.written).toEqual([
+      'hello/PREREQUISITES.md',
+      'hello/_cluster.namespace.hello.yaml',
       'hello/hello.deployment.hello.yaml',
       'hello/hello.ingress.hello-ws.yaml',
       'hello/hello.ingress.hello.yaml',

@@ -14,8 +14,11 @@ function raw(chart: Chart, id: string, json: Record<string, unknown>): ApiObject
 
 const cm = (name: string, ns = 'demo', data: Record<string, string> = { a: 'b' }) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data });
 
+/** The namespaces these tests' objects use, declared external (created by someone else). */
+const EXTERNAL = ['demo', 'one', 'two', 'other-ns', 'demo-dev', 'demo-prod', 'elsewhere'].map((name) => ({ name, owner: 'the test' }));
+
 function spec(define: AppSpec['define'], extra: Partial<AppSpec> = {}): AppSpec {
-  return { name: 'demo', source: 'test/synthesizer.test.ts', namespace: 'demo', define, ...extra };
+  return { name: 'demo', source: 'test/synthesizer.test.ts', namespace: 'demo', externalNamespaces: EXTERNAL, define, ...extra };
 }
 
 describe('synthesize', () => {
@@ -25,18 +28,18 @@ describe('synthesize', () => {
     // WHEN
     const result = synthesize([app]);
     // THEN
-    expect([...result.files.keys()]).toEqual(['demo/c1/dev/demo.configmap.cfg-dev.yaml', 'demo/c2/prod/demo.configmap.cfg-prod.yaml']);
+    expect([...result.files.keys()]).toEqual(['demo/c1/dev/PREREQUISITES.md', 'demo/c1/dev/demo.configmap.cfg-dev.yaml', 'demo/c2/prod/PREREQUISITES.md', 'demo/c2/prod/demo.configmap.cfg-prod.yaml']);
     expect(result).toMatchObject({ apps: 1, clusters: 2, envs: 2, charts: 2, objects: 2 });
   });
 
   test('an app without a matrix writes to dist/<app>/', () => {
     const result = synthesize([spec((chart) => { raw(chart, 'A', cm('x')); })]);
-    expect([...result.files.keys()]).toEqual(['demo/demo.configmap.x.yaml']);
+    expect([...result.files.keys()]).toEqual(['demo/PREREQUISITES.md', 'demo/demo.configmap.x.yaml']);
   });
 
   test('same kind and name in two namespaces do not collide', () => {
     const result = synthesize([spec((chart) => { raw(chart, 'A', cm('same', 'one')); raw(chart, 'B', cm('same', 'two')); })]);
-    expect([...result.files.keys()]).toEqual(['demo/one.configmap.same.yaml', 'demo/two.configmap.same.yaml']);
+    expect([...result.files.keys()]).toEqual(['demo/PREREQUISITES.md', 'demo/one.configmap.same.yaml', 'demo/two.configmap.same.yaml']);
   });
 
   test('cluster-scoped objects are prefixed with _cluster', () => {
@@ -139,7 +142,7 @@ describe('refusals that protect dist/ and the live objects', () => {
     writeDist(dir, synthesize([spec((chart) => { raw(chart, 'A', cm('x')); })]));
     const before = fs.readFileSync(path.join(dir, 'demo', 'demo.configmap.x.yaml'), 'utf8');
     expect(() => writeDist(dir, synthesize([spec((chart) => { raw(chart, 'B', cm('y', 'other-ns')); }, { name: 'second' }), spec(() => undefined)]))).toThrow(
-      "[demo] writeDist 'deleteApps' is []: must name every app whose whole folder a write deletes: app demo produced no file in this synthesis, so the write would delete all 1 generated file(s) of demo/ in the output folder (and Argo CD, pruning, the app's live objects). Fix: check that the app still defines its objects; to delete it on purpose, pass deleteApps: ['demo'] (npm run synth -- --delete-app demo)");
+      "[demo] writeDist 'deleteApps' is []: must name every app whose whole folder a write deletes: app demo produced no file in this synthesis, so the write would delete all 2 generated file(s) of demo/ in the output folder (and Argo CD, pruning, the app's live objects). Fix: check that the app still defines its objects; to delete it on purpose, pass deleteApps: ['demo'] (npm run synth -- --delete-app demo)");
     expect(fs.readFileSync(path.join(dir, 'demo', 'demo.configmap.x.yaml'), 'utf8')).toBe(before);
     expect(fs.existsSync(path.join(dir, 'second'))).toBe(false);
   });
@@ -149,10 +152,10 @@ describe('refusals that protect dist/ and the live objects', () => {
     writeDist(dir, synthesize([spec((chart) => { raw(chart, 'A', cm('x')); })]));
     const other = () => synthesize([spec((chart) => { raw(chart, 'A', cm('x')); }, { name: 'other' })]);
     expect(() => writeDist(dir, other())).toThrow(
-      "[demo] writeDist 'deleteApps' is []: must name every app whose whole folder a write deletes: app demo is not part of this synthesis, so the write would delete all 1 generated file(s) of demo/ in the output folder (and Argo CD, pruning, the app's live objects). Fix: add the app back to the synthesis, pass keepOtherApps: true to synthesize only some apps (--app), or delete it on purpose with deleteApps: ['demo'] (npm run synth -- --delete-app demo)");
+      "[demo] writeDist 'deleteApps' is []: must name every app whose whole folder a write deletes: app demo is not part of this synthesis, so the write would delete all 2 generated file(s) of demo/ in the output folder (and Argo CD, pruning, the app's live objects). Fix: add the app back to the synthesis, pass keepOtherApps: true to synthesize only some apps (--app), or delete it on purpose with deleteApps: ['demo'] (npm run synth -- --delete-app demo)");
     expect(fs.existsSync(path.join(dir, 'other'))).toBe(false);
     expect(writeDist(dir, other(), { keepOtherApps: true }).deleted).toEqual([]);
-    expect(writeDist(dir, other(), { deleteApps: ['demo'] }).deleted).toEqual(['demo/demo.configmap.x.yaml']);
+    expect(writeDist(dir, other(), { deleteApps: ['demo'] }).deleted).toEqual(['demo/PREREQUISITES.md', 'demo/demo.configmap.x.yaml']);
     expect(fs.existsSync(path.join(dir, 'demo'))).toBe(false);
   });
 
@@ -262,7 +265,7 @@ describe('chart by chart (synthesizeEach, synthesizeToDist)', () => {
     expect(() => synthesizeToDist(dir, [bad])).toThrow("[demo-c3-c/B] Service demo/Bad_Name 'metadata.name' is \"Bad_Name\"");
     expect(fs.readFileSync(path.join(dir, 'demo/c1/a/demo.configmap.x.yaml'), 'utf8')).toBe(old);
     expect(fs.existsSync(path.join(dir, 'demo/c2'))).toBe(false);
-    expect(fs.readdirSync(path.join(dir, 'demo/c1/a'))).toEqual(['demo.configmap.x.yaml']);
+    expect(fs.readdirSync(path.join(dir, 'demo/c1/a'))).toEqual(['PREREQUISITES.md', 'demo.configmap.x.yaml']);
   });
 });
 
@@ -278,7 +281,7 @@ describe('writeDist and diffDist', () => {
     const report = writeDist(dir, synthesize([spec((chart) => { raw(chart, 'A', cm('keep')); })]), { deleteApps: ['other'] });
     // THEN
     expect(report.deleted).toEqual(['demo/demo.configmap.gone.yaml', 'other/deep/x.yaml']);
-    expect(report.unchanged).toBe(1);
+    expect(report.unchanged).toBe(2); // demo.configmap.keep.yaml and PREREQUISITES.md
     expect(fs.existsSync(path.join(dir, 'demo', 'notes.yaml'))).toBe(true);
     expect(fs.existsSync(path.join(dir, 'other'))).toBe(false);
   });

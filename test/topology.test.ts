@@ -8,6 +8,8 @@ import { mentraCloud } from '../apps/mentra-cloud';
 import { nexusRuntime } from '../apps/nexus-runtime';
 import { voiceAgents } from '../apps/voice-agents';
 
+/** The tests' namespace, created by someone else (no Namespace node in the diagrams). */
+const DEMO_NS = [{ name: 'demo', owner: 'the test' }];
 const chart = (id = 'test') => new Chart(new App(), id, { namespace: 'demo' });
 
 function game(c: Chart): void {
@@ -168,15 +170,15 @@ describe('topologyMermaid', () => {
 
 describe('TOPOLOGY.md', () => {
   test('topologyFiles writes one Markdown file whose generated-file header is an HTML comment', () => {
-    const app: AppSpec = { name: 'demo', source: 'test/topology.test.ts', namespace: 'demo', define: game, appFiles: topologyFiles({ title: 'demo' }) };
+    const app: AppSpec = { name: 'demo', source: 'test/topology.test.ts', namespace: 'demo', externalNamespaces: DEMO_NS, define: game, appFiles: topologyFiles({ title: 'demo' }) };
     const text = synthesize([app]).files.get('demo/TOPOLOGY.md')!;
     expect(text.split('\n').slice(0, 2)).toEqual([`<!-- ${GENERATED_MARKER} from test/topology.test.ts. Do not edit: run \`npx cdk8s-realtime synth\`. -->`, '# Topology of demo']);
     expect(text).toContain('```mermaid\nflowchart LR\n');
   });
 
   test('withTopology keeps an app\'s own appFiles hook', () => {
-    const app: AppSpec = { name: 'demo', source: 'test', namespace: 'demo', define: game, appFiles: () => [{ name: 'NOTES.md', content: 'x' }] };
-    expect([...synthesize([withTopology(app)]).files.keys()].filter((f) => !f.endsWith('.yaml'))).toEqual(['demo/NOTES.md', 'demo/TOPOLOGY.md']);
+    const app: AppSpec = { name: 'demo', source: 'test', namespace: 'demo', externalNamespaces: DEMO_NS, define: game, appFiles: () => [{ name: 'NOTES.md', content: 'x' }] };
+    expect([...synthesize([withTopology(app)]).files.keys()].filter((f) => !f.endsWith('.yaml'))).toEqual(['demo/NOTES.md', 'demo/PREREQUISITES.md', 'demo/TOPOLOGY.md']);
   });
 
   test('the reference apps: one subgraph per mentra-cloud target, Porter\'s Service external', () => {
@@ -280,7 +282,7 @@ describe('TOPOLOGY.md', () => {
   });
 
   test('snapshot of a RealtimeService with HTTP, WebSocket and UDP in two clusters', () => {
-    const app: AppSpec = { name: 'game', source: 'test/topology.test.ts', namespace: 'demo', targets: [{ cluster: 'eu', env: 'prod' }, { cluster: 'us', env: 'prod' }], define: game };
+    const app: AppSpec = { name: 'game', source: 'test/topology.test.ts', namespace: 'demo', externalNamespaces: DEMO_NS, targets: [{ cluster: 'eu', env: 'prod' }, { cluster: 'us', env: 'prod' }], define: game };
     expect(synthesize([withTopology(app)]).files.get('game/TOPOLOGY.md')).toMatchSnapshot();
   });
 });

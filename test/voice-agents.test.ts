@@ -53,7 +53,8 @@ describe('S4 voice-agents', () => {
     expect(config.redis).toEqual({ address: 'voice-agents-prod.redis.cache.windows.net:6380', use_tls: true });
     expect(one('Service', 'livekit').spec.ports).toEqual([{ name: 'http', port: 7880, targetPort: 'http', protocol: 'TCP' }]);
     expect(one('Ingress', 'livekit-ws').spec.rules[0].host).toBe('livekit.voice.example.com');
-    expect(one('Namespace', 'livekit').metadata.labels).toEqual({ 'pod-security.kubernetes.io/enforce': 'privileged' });
+    expect(one('Namespace', 'livekit').metadata.labels).toEqual(Object.fromEntries(['enforce', 'warn', 'audit'].flatMap((m) => [[`pod-security.kubernetes.io/${m}`, 'privileged'], [`pod-security.kubernetes.io/${m}-version`, 'latest']])));
+    expect(one('Namespace', 'voice-agents').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
   test('Postgres and Redis are managed (ExternalName Services); secrets come from Key Vault, never as data', () => {

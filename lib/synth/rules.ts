@@ -403,3 +403,39 @@ function checkSpreadVsReplicas(j: Obj, objects: SynthObject[], add: Add): void {
     }
   });
 }
+
+/**
+ * Every namespace the objects of one folder name must be owned there (a Namespace object in the
+ * same folder) or declared external, so the folder applies to a cluster on its own; and no folder
+ * emits a Namespace object for `default`, `kube-*` or a namespace it declares external.
+ * One problem per namespace, on the first object that uses it.
+ * @param external the app's external namespaces (name -> who creates it)
+ * @param dir the folder, for messages (e.g. `mentra-cloud/us-central/prod`)
+ */
+export function checkNamespaceOwnership(objects: SynthObject[], external: ReadonlyMap<string, string>, dir: string): Problem[] {
+  const out: Problem[] = [];
+  const subjectOf = (j: Obj) => `${j.kind} ${j.metadata?.namespace ? `${j.metadata.namespace}/` : ''}${j.metadata?.name}`;
+  const owned = new Set<string>();
+  for (const o of objects) {
+    if (o.json.apiVersion !== 'v1' || o.json.kind !== 'Namespace') continue;
+    const name = o.json.metadata?.name;
+    owned.add(name);
+    if (name === 'default' || String(name).startsWith('kube-')) {
+      out.push({ path: o.path, subject: subjectOf(o.json), prop: 'metadata.name', value: name, allowed: 'not be "default" or "kube-*": those namespaces belong to the cluster, and emitting one takes it over (its labels) and prunes it with the app',
+        fix: `remove the Namespace object and declare the namespace in the AppSpec: externalNamespaces: [{ name: "${name}", owner: "the cluster" }]` });
+    } else if (external.has(name)) {
+      out.push({ path: o.path, subject: subjectOf(o.json), prop: 'metadata.name', value: name, allowed: `not be a namespace the app declares external (created by ${external.get(name)})`,
+        fix: 'remove the Namespace object, or remove the namespace from externalNamespaces if the app owns it' });
+    }
+  }
+  const reported = new Set<string>();
+  for (const o of objects) {
+    const ns = o.json.metadata?.namespace;
+    if (typeof ns !== 'string' || owned.has(ns) || external.has(ns) || reported.has(ns)) continue;
+    reported.add(ns);
+    out.push({ path: o.path, subject: subjectOf(o.json), prop: 'metadata.namespace', value: ns,
+      allowed: `be a namespace that dist/${dir}/ owns (a Namespace object in the same folder) or that the app declares external, so the folder applies to a cluster on its own`,
+      fix: `if the app owns "${ns}", add new OwnedNamespace(chart, 'Namespace'${isDns1123Label(ns) ? `, { name: "${ns}" }` : ''}); if someone else creates it, add { name: "${ns}", owner: "<who>" } to the AppSpec's externalNamespaces` });
+  }
+  return out;
+}

@@ -2,8 +2,8 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Problem, RealtimeConfigError } from '../errors';
 import { isDns1123Label } from '../private/k8s-names';
-import { SynthObject, checkChart, checkObject } from './rules';
-import { checkSchema } from './schema';
+import { SynthObject, checkChart, checkNamespaceOwnership, checkObject } from './rules';
+import { checkSchema, hasSchema } from './schema';
 import { YamlValueError, toYaml } from './yaml';
 
 /** One cluster and environment an app is deployed to. */
@@ -24,6 +24,14 @@ export interface ExtraFile {
   readonly commentPrefix?: string;
 }
 
+/** A namespace an app's objects live in that someone else creates (see {@link AppSpec.externalNamespaces}). */
+export interface ExternalNamespace {
+  /** The namespace (a DNS-1123 label). */
+  readonly name: string;
+  /** Who creates it, for the folder's PREREQUISITES.md, e.g. `Porter (it deploys every app into default)`. */
+  readonly owner: string;
+}
+
 /** An app the synthesizer writes to `dist/<name>/...`. */
 export interface AppSpec {
   /** Folder name under dist/ (a DNS-1123 label). */
@@ -34,6 +42,15 @@ export interface AppSpec {
   readonly targets?: Target[];
   /** Default namespace of the objects. @default - none (every construct must set one) */
   readonly namespace?: string | ((target?: Target) => string);
+  /**
+   * Namespaces the app's objects use but someone else creates (Porter's `default`, Argo CD's
+   * `argocd`, a platform team's): prerequisites of each folder, listed in its `PREREQUISITES.md`,
+   * never emitted. Every other namespace an object names must be owned in the same folder (an
+   * {@link OwnedNamespace}, or any Namespace object), so that each folder applies to a cluster on
+   * its own; the synthesizer refuses a folder that uses a namespace it neither owns nor declares.
+   * @default - none: the app owns every namespace it uses
+   */
+  readonly externalNamespaces?: ExternalNamespace[];
   /** Defines the constructs of one chart. */
   readonly define: (chart: Chart, target?: Target) => void;
   /** Extra files for one chart's folder, computed after `define`. @default - none */
@@ -148,6 +165,7 @@ export function synthesizeEach(specs: AppSpec[], emit: (rel: string, content: st
         fix: `add a target, or leave targets unset for one chart in dist/${spec.name}/ (with Fleet.app, give envs at least one environment of the fleet or leave envs unset); to delete the app on purpose, drop it from the synthesis and pass deleteApps: ['${spec.name}'] to writeDist`,
       }]);
     }
+    const external = checkExternalNamespaces(spec);
     const app = new App({ outdir: '.cdk8s.out' });
     const targets: Array<Target | undefined> = spec.targets ?? [undefined];
     const keep = spec.appFiles !== undefined;
@@ -191,7 +209,7 @@ export function synthesizeEach(specs: AppSpec[], emit: (rel: string, content: st
       for (const o of synthObjects) {
         problems.push(...checkSchema(o), ...checkObject(o));
       }
-      problems.push(...checkChart(synthObjects));
+      problems.push(...checkChart(synthObjects), ...checkNamespaceOwnership(synthObjects, external, dir));
       const chartFiles: Array<[string, string]> = [];
       const names = target ? new Set<string>() : appFolder;
       for (const o of synthObjects) {
@@ -213,6 +231,8 @@ export function synthesizeEach(specs: AppSpec[], emit: (rel: string, content: st
         problems.push(...cross.add(o, file, target, spec.name));
         chartFiles.push([file, `# ${GENERATED_MARKER} from ${spec.source} (${o.path}). Do not edit: run \`${regenerate}\`.\n${yaml}`]);
       }
+      // Only beside objects: a chart that produced none must still count as "produced no file".
+      if (synthObjects.length) chartFiles.push(extraFile(`${dir}/${PREREQUISITES_FILE}`, spec.source, regenerate, prerequisites(synthObjects, external), names));
       for (const extra of spec.extraFiles?.(chart, target) ?? []) chartFiles.push(extraFile(`${dir}/${extra.name}`, spec.source, regenerate, extra, names));
       if (problems.length === before) {
         for (const [file, content] of chartFiles) {
@@ -245,6 +265,51 @@ export function synthesizeEach(specs: AppSpec[], emit: (rel: string, content: st
   }
   if (problems.length > 0) throw new RealtimeConfigError(problems);
   return { apps: specs.length, clusters: clusters.size, envs: envs.size, charts, objects, files: fileCount, appNames: [...appNames] };
+}
+
+/** The file each target folder gets that lists what the cluster must already have. */
+export const PREREQUISITES_FILE = 'PREREQUISITES.md';
+
+/** Heading of the external-namespace table in PREREQUISITES.md (test/cluster reads the table under it). */
+export const EXTERNAL_NAMESPACES_HEADING = '## Namespaces created by someone else';
+
+function checkExternalNamespaces(spec: AppSpec): Map<string, string> {
+  const out = new Map<string, string>();
+  (spec.externalNamespaces ?? []).forEach((ns, i) => {
+    const at = (prop: string, value: unknown, allowed: string, fix: string) => {
+      throw new RealtimeConfigError([{ path: spec.name, subject: 'AppSpec', prop: `externalNamespaces[${i}].${prop}`, value, allowed, fix }]);
+    };
+    if (typeof ns?.name !== 'string' || !isDns1123Label(ns.name)) at('name', ns?.name, 'be a DNS-1123 label (lowercase letters, digits and "-", at most 63 characters)', 'use the namespace\'s real name, e.g. "default"');
+    if (out.has(ns.name)) at('name', ns.name, 'be listed once', 'remove the duplicate');
+    if (typeof ns.owner !== 'string' || ns.owner.trim() === '' || /[\n|`]/.test(ns.owner)) {
+      at('owner', ns.owner, 'say who creates the namespace, in one line without "|" or backticks (it goes into PREREQUISITES.md)', 'e.g. owner: "Porter (it deploys every app into default)"');
+    }
+    out.set(ns.name, ns.owner.trim());
+  });
+  return out;
+}
+
+/** PREREQUISITES.md of one folder: the external namespaces it uses and the custom resource kinds it needs. */
+function prerequisites(objects: SynthObject[], external: ReadonlyMap<string, string>): ExtraFile {
+  const used = [...new Set(objects.map((o) => o.json.metadata?.namespace).filter((n): n is string => typeof n === 'string' && external.has(n)))].sort();
+  const crs = [...new Map(objects.filter((o) => !hasSchema(o.json.apiVersion, o.json.kind)).map((o) => [`${o.json.apiVersion} ${o.json.kind}`, o.json])).values()]
+    .sort((a, b) => (`${a.kind} ${a.apiVersion}` < `${b.kind} ${b.apiVersion}` ? -1 : 1));
+  const lines = [
+    '# Prerequisites of this folder',
+    '',
+    'What the cluster must already have before this folder is applied (`kubectl apply --server-side -f .`, or',
+    'its Argo CD Application). Nothing in the folder creates them. Every other namespace its objects use',
+    'is a Namespace object in the folder.',
+    '',
+    EXTERNAL_NAMESPACES_HEADING,
+    '',
+    ...(used.length ? ['| namespace | created by |', '| --- | --- |', ...used.map((n) => `| \`${n}\` | ${external.get(n)} |`)] : ['None.']),
+    '',
+    '## Custom resource definitions (and the controllers that serve them)',
+    '',
+    ...(crs.length ? ['| kind | apiVersion |', '| --- | --- |', ...crs.map((j) => `| \`${j.kind}\` | \`${j.apiVersion}\` |`)] : ['None.']),
+  ];
+  return { name: PREREQUISITES_FILE, content: `${lines.join('\n')}\n`, commentPrefix: '<!--' };
 }
 
 function extraFile(path: string, source: string, regenerate: string, extra: ExtraFile, names: Set<string>): [string, string] {

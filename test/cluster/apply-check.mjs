@@ -7,7 +7,10 @@
 //
 // Per object, any of these makes it "rejected": a parse problem, an error or a "Warning:" line from
 // the server-side dry-run or the real apply, a field from the file that reads back different, or a
-// second identical apply that changes the stored object. Last line: "N objects applied, M rejected".
+// second identical apply that changes the stored object. Each folder of dist/ (one target) is
+// applied on its own, to a cluster holding only the CRDs and the namespaces the folder declares
+// external in its PREREQUISITES.md, and removed again before the next. Last line:
+// "N objects applied, M rejected".
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -21,13 +24,15 @@ const KUBECTL = env.KUBECTL || 'kubectl';
 const DIST = path.resolve(env.CDK8SRT_DIST || path.join(REPO, 'dist'));
 const CRDS = path.resolve(env.CDK8SRT_CRDS || path.join(REPO, '../shared/crds'));
 const FIXTURES = path.join(HERE, 'fixtures');
+const FOLDER_FIXTURES = path.join(HERE, 'folder-fixtures');
 const FIELD_MANAGER = 'cdk8s-realtime';
 const HARNESS_MANAGER = 'cdk8s-realtime-test-harness'; // for what the harness itself creates
 const SELF_TEST_NS = 'cdk8srt-selftest';
 const CONCURRENCY = Number(env.CDK8SRT_CONCURRENCY || 4);
-// Namespaces the harness creates are labelled like this, so Pod templates that would not pass the
-// "restricted" Pod Security Standard come back with a Warning (enforce only checks Pods, warn also
-// checks workload templates). A Namespace object in dist/ is applied as written instead.
+// Namespaces the harness creates (the self-test's, and those a folder declares external) are
+// labelled like this, so Pod templates that would not pass the "restricted" Pod Security Standard
+// come back with a Warning (enforce only checks Pods, warn also checks workload templates). A
+// Namespace object in dist/ is applied as written instead.
 const PSA_LABELS = {
   'pod-security.kubernetes.io/enforce': 'restricted',
   'pod-security.kubernetes.io/warn': 'restricted',
@@ -372,72 +377,169 @@ async function installCrds(items) {
   return new Set([...files.values()].flat());
 }
 
-/**
- * dist/ may hold one tree per target cluster, so the same object (same group, kind, namespace and
- * name) can appear in several directories. One API server cannot hold both at once: the n-th file
- * defining an object goes into round n, and before each later round the previous holder of that
- * object is deleted, so every file is checked as if it were the first. The same object twice in
- * one directory is a real duplicate and fails.
- */
-function splitRounds(items) {
-  const rounds = [];
-  const byId = new Map();
-  for (const it of items) {
-    if (!it.obj) {
-      (rounds[0] ??= []).push(it);
-      continue;
-    }
-    it.id = `${it.group}/${it.kind}/${it.namespace ?? ''}/${it.name}`;
-    const holders = byId.get(it.id) ?? [];
-    const sameDir = holders.find((h) => path.dirname(h.file) === path.dirname(it.file));
-    if (sameDir) fail(it, 'duplicate', `same object as ${sameDir.rel}, in the same directory`);
-    holders.push(it);
-    byId.set(it.id, holders);
-    (rounds[holders.length - 1] ??= []).push(it);
-  }
-  return rounds;
-}
-
 const isNamespace = (i) => i.obj && i.group === '' && i.kind === 'Namespace';
 const isCrd = (i) => i.obj && i.group === 'apiextensions.k8s.io' && i.kind === 'CustomResourceDefinition';
+const hasPsaLabel = (obj) => Object.keys(obj.metadata?.labels ?? {}).some((l) => l.startsWith('pod-security.kubernetes.io/'));
 
-/** Deletes what an earlier round applied, finalizers and all (no controller would remove them). */
+/**
+ * dist/ holds one folder per target (dist/<app>/ or dist/<app>/<cluster>/<env>/), each synced on
+ * its own by one Argo CD Application, so each is applied on its own: to a cluster holding only the
+ * CRDs (cluster prerequisites) and the namespaces the folder declares external in its
+ * PREREQUISITES.md, and removed again (namespaces included) before the next folder. Any namespace a
+ * folder uses and neither owns nor declares is missing, and its objects are rejected.
+ */
+function byFolder(items) {
+  const folders = new Map();
+  for (const it of items) {
+    const dir = path.dirname(it.file);
+    if (!folders.has(dir)) folders.set(dir, []);
+    folders.get(dir).push(it);
+  }
+  for (const folderItems of folders.values()) {
+    const seen = new Map();
+    for (const it of folderItems.filter((i) => i.obj)) {
+      it.id = `${it.group}/${it.kind}/${it.namespace ?? ''}/${it.name}`;
+      if (seen.has(it.id)) fail(it, 'duplicate', `same object as ${seen.get(it.id).rel}, in the same directory`);
+      else seen.set(it.id, it);
+    }
+  }
+  return folders;
+}
+
+/** PREREQUISITES.md's heading of the external-namespace table (lib/synth/synthesizer.ts writes it). */
+const EXTERNAL_NAMESPACES_HEADING = '## Namespaces created by someone else';
+
+/** The namespaces a folder declares external (rows "| `name` | owner |" under the heading); none without the file. */
+function externalNamespaces(dir) {
+  const file = path.join(dir, 'PREREQUISITES.md');
+  if (!existsSync(file)) return [];
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const at = lines.indexOf(EXTERNAL_NAMESPACES_HEADING);
+  if (at < 0) throw new Error(`${path.relative(REPO, file)} has no "${EXTERNAL_NAMESPACES_HEADING}" section`);
+  const out = [];
+  for (const line of lines.slice(at + 1)) {
+    if (line.startsWith('## ')) break;
+    const m = /^\| `([a-z0-9]([-a-z0-9]*[a-z0-9])?)` \|/.exec(line);
+    if (m) out.push(m[1]);
+  }
+  return out;
+}
+
+async function namespaceNames() {
+  const r = await kubectl(['get', 'namespaces', '-o', 'json']);
+  if (r.code !== 0) throw new Error(`kubectl get namespaces failed: ${r.stderr}`);
+  return JSON.parse(r.stdout).items.map((n) => n.metadata.name).sort();
+}
+
+/** Deletes what a folder applied, finalizers and all (no controller would remove them). */
 async function remove(item) {
   await kubectl(['delete', '-f', item.file, '--wait=false', '--ignore-not-found']);
   await kubectl(['patch', '-f', item.file, '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
   const w = await kubectl(['wait', '--for=delete', '--timeout=30s', '-f', item.file]);
-  if (w.code !== 0 && !/not found/i.test(w.stderr)) throw new Error(`could not delete ${item.ref} (${item.rel}) between rounds: ${w.stderr}`);
+  if (w.code !== 0 && !/not found/i.test(w.stderr)) throw new Error(`could not delete ${item.ref} (${item.rel}) after its folder: ${w.stderr}`);
 }
 
-async function checkRound(round) {
-  // Namespaces in dist/ as written, first, so their labels hold for what goes into them. One that
-  // sets no Pod Security label gets ours (the default policy: our workloads pass "restricted");
-  // one that sets any (e.g. "baseline" for a hostNetwork media server) is respected.
-  const nsItems = round.filter(isNamespace);
+/**
+ * Deletes a namespace. No kube-controller-manager runs here, so nobody empties it and removes its
+ * `kubernetes` finalizer: its objects are deleted first (remove()), then the finalizer is cleared
+ * through the namespace's finalize subresource, as the namespace controller does.
+ */
+async function removeNamespace(name) {
+  await kubectl(['delete', 'namespace', name, '--wait=false', '--ignore-not-found']);
+  const got = await kubectl(['get', 'namespace', name, '-o', 'json']);
+  if (got.code === 0) {
+    const ns = JSON.parse(got.stdout);
+    ns.spec = { ...ns.spec, finalizers: [] };
+    const r = await kubectl(['replace', '--raw', `/api/v1/namespaces/${name}/finalize`, '-f', '-'], JSON.stringify(ns));
+    if (r.code !== 0 && !/not found/i.test(r.stderr)) throw new Error(`could not finalize namespace ${name}: ${r.stderr}`);
+  }
+  const w = await kubectl(['wait', '--for=delete', '--timeout=30s', `namespace/${name}`]);
+  if (w.code !== 0 && !/not found/i.test(w.stderr)) throw new Error(`could not delete namespace ${name}: ${w.stderr}`);
+}
+
+async function checkObjects(items) {
+  // Namespaces as written, first, so their labels hold for what goes into them. One that sets no
+  // Pod Security label fails (every Namespace we emit states its level); it is labelled
+  // "restricted" here so what goes into it is still checked.
+  const nsItems = items.filter(isNamespace);
   await pool(nsItems, dryRunThenApply);
-  for (const it of nsItems.filter((i) => i.applied)) {
-    const labels = Object.keys(it.obj.metadata?.labels ?? {});
-    if (labels.some((l) => l.startsWith('pod-security.kubernetes.io/'))) continue;
+  for (const it of nsItems.filter((i) => i.applied && !hasPsaLabel(i.obj))) {
+    fail(it, 'Pod Security', 'the Namespace sets no pod-security.kubernetes.io/ label: state its level (OwnedNamespace does)');
     const r = await kubectl(['label', '--overwrite', 'namespace', it.name, ...Object.entries(PSA_LABELS).map(([k, v]) => `${k}=${v}`)]);
     if (r.code !== 0) throw new Error(`labelling namespace ${it.name} failed: ${r.stderr}`);
-    say(`namespace ${it.name} (${it.rel}) sets no Pod Security label: checking it as "restricted"`);
   }
-  // CRDs shipped in dist/ itself, before the custom resources that need them.
-  const crdItems = round.filter(isCrd);
+  // CRDs shipped in the folder itself, before the custom resources that need them.
+  const crdItems = items.filter(isCrd);
   await pool(crdItems, dryRunThenApply);
   for (const it of crdItems.filter((i) => i.applied)) {
     const notReady = await waitEstablished([it.name]);
     if (notReady) fail(it, 'CRD', notReady);
   }
-  await pool(round.filter((i) => !nsItems.includes(i) && !crdItems.includes(i)), dryRunThenApply);
+  await pool(items.filter((i) => !nsItems.includes(i) && !crdItems.includes(i)), dryRunThenApply);
   // Read back and apply a second time (see verify()); nothing else writes to this cluster.
-  await pool(round.filter((i) => i.applied), verify);
+  await pool(items.filter((i) => i.applied), verify);
+}
+
+/**
+ * One folder on its own: create the namespaces it declares external (labelled "restricted";
+ * `default` already exists and is only labelled), apply and verify every object, then remove
+ * everything again and check the cluster is back to `baseline` (its namespaces before the folder).
+ */
+async function checkFolder(dir, items, baseline) {
+  const external = externalNamespaces(dir);
+  const existing = new Set(await namespaceNames());
+  const created = external.filter((n) => !existing.has(n));
+  for (const name of external) await applyInline({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: PSA_LABELS } });
+  await checkObjects(items);
+  // Clean up: the objects, then the namespaces the folder emitted and those made for it.
+  await pool(items.filter((i) => i.applied && !isNamespace(i)), remove);
+  for (const name of [...items.filter((i) => i.applied && isNamespace(i)).map((i) => i.name), ...created]) await removeNamespace(name);
+  for (const name of external.filter((n) => existing.has(n))) {
+    const r = await kubectl(['label', 'namespace', name, ...Object.keys(PSA_LABELS).map((k) => `${k}-`)]);
+    if (r.code !== 0) throw new Error(`unlabelling namespace ${name} failed: ${r.stderr}`);
+  }
+  const after = await namespaceNames();
+  if (after.join(' ') !== baseline.join(' ')) throw new Error(`after ${path.relative(REPO, dir)} the cluster's namespaces are [${after.join(', ')}], not [${baseline.join(', ')}]`);
+  return { external, created };
+}
+
+/**
+ * Negative controls for the folder isolation (test/cluster/folder-fixtures/, in name order):
+ * each folder goes through checkFolder() exactly as a dist/ folder, and each file's first line
+ * says what must happen to it: "# expect: pass" or "# expect: REGEX" (a problem that must be
+ * reported). A folder that uses a namespace an earlier folder owned, or one made for an earlier
+ * folder's declaration, must be refused: the proof that nothing leaks from one folder to the next.
+ */
+async function folderSelfTest(baseline) {
+  const items = loadItems(FOLDER_FIXTURES, REPO);
+  const results = [];
+  for (const [dir, folderItems] of byFolder(items)) {
+    await checkFolder(dir, folderItems, baseline);
+    for (const fx of folderItems) {
+      const m = /^#\s*expect:\s*(.+)$/.exec(readFileSync(fx.file, 'utf8').split('\n')[0]);
+      if (!m) results.push({ ok: false, line: `FAIL ${fx.rel}: its first line must be "# expect: pass" or "# expect: REGEX"` });
+      else if (m[1].trim() === 'pass') {
+        results.push(fx.problems.length ? { ok: false, line: `FAIL ${fx.rel}: expected to pass, got:\n         ${fx.problems.join('\n         ')}` } : { ok: true, line: `ok   ${fx.rel}: passed, as expected` });
+      } else {
+        const hit = fx.problems.find((p) => new RegExp(m[1]).test(p));
+        results.push(hit ? { ok: true, line: `ok   ${fx.rel}: ${hit.length > 160 ? `${hit.slice(0, 160)}...` : hit}` }
+          : { ok: false, line: `FAIL ${fx.rel}: expected a problem matching /${m[1]}/, got:\n         ${fx.problems.length ? fx.problems.join('\n         ') : 'it PASSED every check'}` });
+      }
+    }
+  }
+  for (const r of results) say(`  ${r.line}`);
+  const passed = results.filter((r) => r.ok).length;
+  const ok = results.length > 0 && passed === results.length;
+  say(`folder self-test: ${passed} of ${results.length} expectations met${ok ? '' : ' -- THE HARNESS CANNOT BE TRUSTED'} (${elapsed()})`);
+  return ok;
 }
 
 async function main() {
   say(`kubectl: ${KUBECTL}`);
   let selfTestOk = true;
   if (SELF_TEST || ONLY_SELF_TEST) selfTestOk = await selfTest();
+  const baseline = await namespaceNames();
+  if (SELF_TEST || ONLY_SELF_TEST) selfTestOk = (await folderSelfTest(baseline)) && selfTestOk;
   if (ONLY_SELF_TEST) return selfTestOk ? 0 : 1;
 
   const items = loadItems(DIST, path.dirname(DIST));
@@ -446,29 +548,16 @@ async function main() {
     say('0 objects applied, 0 rejected');
     return 1;
   }
-  say(`dist: ${items.length} files under ${DIST}`);
-  const rounds = splitRounds(items);
+  const folders = byFolder(items);
+  say(`dist: ${items.length} files in ${folders.size} folders under ${DIST}`);
 
+  // CRDs are cluster prerequisites (PREREQUISITES.md lists them per folder): installed once.
   await installCrds(items);
-  // Namespaces that objects name but dist/ does not declare: created here, labelled "restricted".
-  // Objects without metadata.namespace land in the kubeconfig's namespace, "default", as they
-  // would for a user; it gets the same labels.
-  const declared = new Set(items.filter(isNamespace).map((i) => i.name));
-  const needed = [...new Set(items.map((i) => i.namespace).filter((n) => n && !declared.has(n)))].sort();
-  for (const name of new Set(['default', ...needed])) {
-    await applyInline({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: PSA_LABELS } });
-  }
-  say(`namespaces labelled Pod Security "restricted" (enforce, warn, audit): ${['default', ...needed.filter((n) => n !== 'default')].join(', ')}`);
-
-  const holder = new Map(); // object id -> the item whose version is on the server
-  for (const [r, round] of rounds.entries()) {
-    if (r > 0) {
-      const previous = round.map((i) => holder.get(i.id)).filter((h) => h?.applied && !isNamespace(h) && !isCrd(h));
-      await pool(previous, remove);
-      say(`round ${r + 1}: ${round.length} files that define an object an earlier file (in another directory) also defines; the earlier one deleted first`);
-    }
-    await checkRound(round);
-    for (const it of round) if (it.applied && it.id) holder.set(it.id, it);
+  say(`namespaces before each folder: ${baseline.join(', ')}`);
+  for (const [dir, folderItems] of folders) {
+    const { external, created } = await checkFolder(dir, folderItems, baseline);
+    const bad = folderItems.filter((i) => i.problems.length).length;
+    say(`folder ${path.relative(path.dirname(DIST), dir)}: ${folderItems.length} objects, ${bad} rejected; external namespaces ${external.length ? `${external.join(', ')} (created for it: ${created.join(', ') || 'none'})` : 'none'}; removed again (${elapsed()})`);
   }
   const applied = items.filter((i) => i.applied);
   say(`applied ${applied.length} of ${items.length} (server-side dry-run, apply, read back, apply again) (${elapsed()})`);

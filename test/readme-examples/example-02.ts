@@ -1,6 +1,6 @@
 // Extracted from README.md by tools/readme-examples.js: edit the README, then rerun it.
 import { Chart } from 'cdk8s';
-import { AppSpec, ClusterProvider, Fleet, RealtimeService, argoCdApps } from 'cdk8s-realtime';
+import { AppSpec, ClusterProvider, Fleet, OwnedNamespace, RealtimeService, argoCdApps } from 'cdk8s-realtime';
 
 const fleet = new Fleet({ clusters: [{ name: 'eu-west', envs: ['prod'], provider: ClusterProvider.aks() }] });
 const game: AppSpec = fleet.app({
@@ -8,6 +8,7 @@ const game: AppSpec = fleet.app({
   source: 'main.ts',
   namespace: 'game',
   define: (chart: Chart) => {
+    new OwnedNamespace(chart, 'Namespace');
     new RealtimeService(chart, 'Server', { name: 'game-server', image: 'ghcr.io/example/game-server:1.0.0', http: { port: 8080 } });
   },
 });

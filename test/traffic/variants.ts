@@ -9,7 +9,7 @@
 // app renders Gateway API yet).
 import { App, Chart, Duration } from 'cdk8s';
 import {
-  AppSpec, Hop, IngressController, ManagedIngressOverlay, NamespaceIsolation, NginxStreamLoadBalancer, OwnerTls, Peer, PRIVATE_RANGES,
+  AppSpec, Hop, IngressController, ManagedIngressOverlay, NamespaceIsolation, NginxStreamLoadBalancer, OwnedNamespace, OwnerTls, Peer, PRIVATE_RANGES,
   RealtimeConfigError, RealtimeService, Route, Spread, UdpLoadBalancer, checkTimeoutBudget, traefikStaticConfig,
 } from '../../lib';
 import { HOMELAB_CLUSTERS } from '../../apps/homelab-traefik';
@@ -45,6 +45,7 @@ const nexusRuntime: AppSpec = {
   source: 'test/traffic/variants.ts',
   namespace: 'nexus-runtime',
   define: (chart) => {
+    new OwnedNamespace(chart, 'Namespace');
     new NamespaceIsolation(chart, 'Isolation');
     new RealtimeService(chart, 'Runtime', {
       name: 'nexus-runtime',
@@ -82,6 +83,7 @@ const homelabTraefik: AppSpec = {
   namespace: 'homepage',
   targets: HOMELAB_CLUSTERS.map(({ cluster }) => ({ cluster, env: 'prod' })),
   define: (chart) => {
+    new OwnedNamespace(chart, 'Namespace');
     new NamespaceIsolation(chart, 'Isolation');
     new RealtimeService(chart, 'Homepage', {
       name: 'homepage',
@@ -132,6 +134,7 @@ const mentraCloud: AppSpec = MENTRA_FLEET.app({
   name: 'mentra-cloud',
   source: 'test/traffic/variants.ts',
   namespace: 'default',
+  externalNamespaces: [{ name: 'default', owner: 'Porter (it deploys every app of the cluster into default)' }],
   define: (chart, target) => {
     const env = target.env;
     const porter = `cloud-${env}-cloud`;
@@ -181,6 +184,7 @@ export const gatewayApp: AppSpec = {
   name: 'traffic-gateway',
   source: 'test/traffic/variants.ts',
   namespace: 'gw',
+  externalNamespaces: [{ name: 'gw', owner: 'the traffic harness (beside its Gateway gw/edge)' }],
   define: (chart) => {
     new RealtimeService(chart, 'Realtime', {
       name: 'realtime',
