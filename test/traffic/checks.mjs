@@ -192,7 +192,7 @@ const MAIN = [
     verdict: (m) => [Object.values(m).every((c) => c.Accepted === 'True' && c.ResolvedRefs === 'True'), JSON.stringify(m)],
   },
   // The global L4 nginx (S3's nginx-stream.conf) in front of Traefik websecure.
-  { ...restCheck('nginx-stream/rest-timeout', EDGE, HOSTS.homepage, pod(homepage)), expect: `through the L4 proxy, Traefik still cuts a ${SLOW}s request with 504 at ${REST}s` },
+  { ...restCheck('nginx-stream/rest-timeout-passes-through', EDGE, HOSTS.homepage, pod(homepage)), expect: `through the L4 proxy, Traefik still cuts a ${SLOW}s request with 504 at ${REST}s` },
   wsSurvivesCheck('nginx-stream/ws-survives-rest-timeout', EDGE, HOSTS.homepage, '/ws', pod(homepage)),
   { ...wsIdleCutCheck('nginx-stream/ws-idle-timeout', EDGE, HOSTS.homepage, '/ws', pod(homepage)), expect: `proxy_timeout ${IDLE}s: an idle WebSocket is cut at ${IDLE}s` },
   wsHeartbeatCheck('nginx-stream/ws-heartbeat', EDGE, HOSTS.homepage, '/ws', pod(homepage)),

@@ -72,24 +72,12 @@ TRAEFIK_SRC="$CACHE/go/mod/github.com/traefik/traefik/v3@v$TRAEFIK_VERSION"
 node "$TRAFFIC_DIR/served-kinds.mjs" "$TRAEFIK_SRC" >"$S/logs/served-kinds.log" 2>&1 || fail_with_log "Traefik watches kinds the API server does not serve" "$S/logs/served-kinds.log"
 stamp "CRDs established; $(tail -1 "$S/logs/served-kinds.log")"
 
-# 3. Objects: the harness's own (namespaces, classes, Gateway, Porter's Ingress, EndpointSlices),
-#    then every object of each variant's applied target, unchanged.
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=traffic.test -keyout "$S/tls.key" -out "$S/tls.crt" \
-  -addext "subjectAltName=DNS:api.mentra.glass,DNS:global.augmentos.cloud" >/dev/null 2>&1
-node "$TRAFFIC_DIR/harness-objects.mjs" "$V" "$S/tls.crt" "$S/tls.key" >"$S/harness-objects.json"
-k apply --server-side -f "$S/harness-objects.json" >"$S/logs/apply.log" 2>&1 || fail_with_log "harness objects rejected" "$S/logs/apply.log"
-mapfile -t TARGETS < <(node -e 'for (const d of Object.values(require(process.argv[1]))) console.log(d)' "$V/applied.json")
-args=()
-for t in "${TARGETS[@]}"; do args+=(-f "$V/dist/$t/"); done   # the *.yaml of each folder, not recursive
-k apply --server-side "${args[@]}" >>"$S/logs/apply.log" 2>&1 || fail_with_log "variant objects rejected" "$S/logs/apply.log"
-stamp "objects applied ($(grep -c . "$S/logs/apply.log") lines of kubectl output)"
-
-# 4. The pods.
+# 3. The pods.
 BACKENDS=(10.244.1.10:3000 10.244.2.10:3000 10.244.2.10:3001 10.244.3.10:3000 10.244.4.10:8080)
 node "$TRAFFIC_DIR/backend.mjs" "${BACKENDS[@]}" >"$S/logs/backend.log" 2>&1 &
 PIDS+=("$!")
 
-# 5. Traefik: the homelab variant's traefik-static.toml (cluster-a) unchanged, plus the harness's
+# 4. Traefik: the homelab variant's traefik-static.toml (cluster-a) unchanged, plus the harness's
 #    additions (the two other providers, the API on 127.0.0.1 for readiness, logs).
 cp "$V/dist/homelab-traefik/cluster-a/prod/traefik-static.toml" "$S/traefik.toml"
 cat >>"$S/traefik.toml" <<EOF
@@ -117,18 +105,7 @@ cat >>"$S/traefik.toml" <<EOF
 EOF
 KUBECONFIG="$KUBECONFIG" "$TRAEFIK_BIN/traefik" --configFile="$S/traefik.toml" >"$S/logs/traefik.log" 2>&1 &
 PIDS+=("$!")
-wait_until 30 "Traefik /ping" curl -fsS "http://10.0.0.10:80/ping" || fail_with_log "Traefik did not answer /ping" "$S/logs/traefik.log"
-want_routers() {
-  local r
-  r="$(curl -fsS "http://127.0.0.1:9000/api/http/routers")" || return 1
-  grep -q 'kubernetescrd' <<<"$r" && grep -q 'kubernetesgateway' <<<"$r" && grep -q 'kubernetesingressnginx' <<<"$r"
-}
-wait_until 60 "routers from the CRD, Gateway and ingress-nginx providers" want_routers \
-  || { curl -sS "http://127.0.0.1:9000/api/http/routers" >&2 || true; fail_with_log "Traefik published no routers of some provider" "$S/logs/traefik.log" 60; }
-curl -fsS "http://127.0.0.1:9000/api/rawdata" >"$S/traefik-rawdata.json"
-stamp "Traefik $("$TRAEFIK_BIN/traefik" version | sed -n 's/^Version: *//p') routes for all three providers"
-
-# 6. The global L4 nginx: the homelab variant's nginx-stream.conf unchanged (listen 443, upstreams
+# 5. The global L4 nginx: the homelab variant's nginx-stream.conf unchanged (listen 443, upstreams
 #    10.0.0.10-12:443), and one nginx per budget case, each a foreground process in a temp prefix.
 start_nginx() { # start_nginx NAME CONF PORT
   local d="$S/nginx/$1"
@@ -153,7 +130,26 @@ while read -r name port; do start_nginx "budget-$name" "$V/budget/$name.conf" "$
   < <(node -e 'for (const c of require(process.argv[1]).cases) console.log(c.name, c.listenPort)' "$V/budget.json")
 stamp "nginx stream proxies up on $EDGE_ADDR"
 
-# 7. The checks (negative controls first); they print the closing line.
+# 6. Objects (Traefik and nginx start meanwhile): the harness's own (namespaces, classes, Gateway, Porter's Ingress, EndpointSlices),
+#    then every object of each variant's applied target, unchanged.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=traffic.test -keyout "$S/tls.key" -out "$S/tls.crt" \
+  -addext "subjectAltName=DNS:api.mentra.glass,DNS:global.augmentos.cloud" >/dev/null 2>&1
+node "$TRAFFIC_DIR/harness-objects.mjs" "$V" "$S/tls.crt" "$S/tls.key" >"$S/harness-objects.json"
+k apply --server-side -f "$S/harness-objects.json" >"$S/logs/apply.log" 2>&1 || fail_with_log "harness objects rejected" "$S/logs/apply.log"
+mapfile -t TARGETS < <(node -e 'for (const d of Object.values(require(process.argv[1]))) console.log(d)' "$V/applied.json")
+args=()
+for t in "${TARGETS[@]}"; do args+=(-f "$V/dist/$t/"); done   # the *.yaml of each folder, not recursive
+k apply --server-side "${args[@]}" >>"$S/logs/apply.log" 2>&1 || fail_with_log "variant objects rejected" "$S/logs/apply.log"
+stamp "objects applied ($(grep -c . "$S/logs/apply.log") lines of kubectl output)"
+
+# 7. Traefik has routes from all three providers.
+wait_until 30 "Traefik /ping" curl -fsS "http://10.0.0.10:80/ping" || fail_with_log "Traefik did not answer /ping" "$S/logs/traefik.log"
+wait_until 60 "a Traefik router for every route object" node "$TRAFFIC_DIR/routers-ready.mjs" "$S" \
+  || { node "$TRAFFIC_DIR/routers-ready.mjs" "$S" >&2 || true; fail_with_log "Traefik did not route every object" "$S/logs/traefik.log" 60; }
+curl -fsS "http://127.0.0.1:9000/api/rawdata" >"$S/traefik-rawdata.json"
+stamp "Traefik $("$TRAEFIK_BIN/traefik" version | sed -n "s/^Version: *//p"): $(node "$TRAFFIC_DIR/routers-ready.mjs" "$S")"
+
+# 8. The checks (negative controls first); they print the closing line.
 export KUBECTL KUBECONFIG CDK8SRT_TRAFFIC_RESULTS="${CDK8SRT_TRAFFIC_RESULTS:-}"
 status=0
 node "$TRAFFIC_DIR/checks.mjs" "$S" &
