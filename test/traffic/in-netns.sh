@@ -16,6 +16,7 @@ mkdir -p "$S/logs" "$S/nginx"
 stamp() { log "[$((SECONDS - CDK8SRT_TRAFFIC_T0))s] $*"; }
 
 PIDS=()
+OWN_NS="$(readlink /proc/$$/ns/net)" EDGE_NS=""
 cleanup() {
   local i pid
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
@@ -27,6 +28,19 @@ cleanup() {
   done
   PIDS=()
   stop_cluster
+  # Nothing may outlive the run: any process still in one of the two namespaces was started here
+  # and escaped its PID (a harness bug). Name it, stop it by PID, fail the run.
+  local leaked=() p ns
+  for p in /proc/[0-9]*; do
+    ns="$(readlink "$p/ns/net" 2>/dev/null)" || continue
+    [ "${p#/proc/}" != $$ ] || continue
+    if [ "$ns" = "$OWN_NS" ] || { [ -n "$EDGE_NS" ] && [ "$ns" = "$EDGE_NS" ]; }; then leaked+=("${p#/proc/}"); fi
+  done
+  if [ "${#leaked[@]}" -gt 0 ]; then
+    for p in "${leaked[@]}"; do log "LEAKED process $p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"; done
+    kill -9 "${leaked[@]}" 2>/dev/null || true
+    exit 3
+  fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -45,6 +59,7 @@ EDGE_PID=$!
 PIDS+=("$EDGE_PID")
 wait_until 5 "the edge network namespace" bash -c "[ \"\$(readlink /proc/$EDGE_PID/ns/net)\" != \"\$(readlink /proc/$$/ns/net)\" ]"
 edge() { nsenter --net="/proc/$EDGE_PID/ns/net" -- "$@"; }
+EDGE_NS="$(readlink "/proc/$EDGE_PID/ns/net")"
 ip link add traffic-cl type veth peer name traffic-edge netns "$EDGE_PID"
 ip addr add 10.0.1.2/24 dev traffic-cl && ip link set traffic-cl up
 edge ip link set lo up
@@ -121,7 +136,9 @@ events { worker_connections 256; }
 include $d/stream.conf;
 EOF
   edge "$NGINX_BIN" -t -q -p "$d" -e "$S/logs/nginx-$1.log" -c "$d/nginx.conf" || fail_with_log "nginx -t refused $2" "$S/logs/nginx-$1.log"
-  edge "$NGINX_BIN" -p "$d" -e "$S/logs/nginx-$1.log" -c "$d/nginx.conf" >"$S/logs/nginx-$1.out" 2>&1 &
+  # nsenter (not the edge function: a function in the background is a subshell whose PID is not
+  # nginx's) execs nginx, so $! is the nginx master's PID.
+  nsenter --net="/proc/$EDGE_PID/ns/net" -- "$NGINX_BIN" -p "$d" -e "$S/logs/nginx-$1.log" -c "$d/nginx.conf" >"$S/logs/nginx-$1.out" 2>&1 &
   PIDS+=("$!")
   wait_until 10 "nginx $1 on $EDGE_ADDR:$3" bash -c "exec 3<>/dev/tcp/$EDGE_ADDR/$3" || fail_with_log "nginx $1 did not listen" "$S/logs/nginx-$1.log"
 }
