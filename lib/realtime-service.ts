@@ -295,7 +295,8 @@ export class RealtimeService extends Construct {
     this.routeGroups = [];
     if (props.routes) {
       const rendered = renderRoutes(this, check, 'RealtimeService', workload, props.routes, Object.fromEntries(servicePorts.map((p) => [p.name, p.port])),
-        (route) => route.port ?? (route.protocol === RouteProtocol.WEBSOCKET && props.websocket ? 'websocket' : 'http'), 'use "http" or "websocket"');
+        (route) => route.port ?? (route.protocol === RouteProtocol.WEBSOCKET && props.websocket ? 'websocket' : 'http'), 'use "http" or "websocket"',
+        { type: serviceType, prop: 'serviceType' });
       this.controller = rendered.controller;
       this.routeGroups = rendered.groups;
     }

@@ -5,6 +5,7 @@ import { Checker } from './private/checks';
 import { groupId, groupRoutes } from './renderers/common';
 import { ingressPathProblem, isIngressHost } from './private/k8s-names';
 import { S, enumNames, validateArgs } from './private/validate';
+import { nginxAnnotationValueProblem } from './private/annotation-values';
 import { AWS_ALB_CONTROLLER_PROPS, AwsAlbControllerProps, AwsAlbRenderer } from './renderers/aws-alb';
 import { GATEWAY_API_CONTROLLER_PROPS, GatewayApiControllerProps, GatewayApiRenderer } from './renderers/gateway-api';
 import { TRAEFIK_CONTROLLER_PROPS, TraefikControllerProps, TraefikRenderer } from './renderers/traefik';
@@ -177,6 +178,12 @@ export interface RouteBackend {
    * @default - port names cannot be resolved to numbers
    */
   readonly servicePorts?: Readonly<Record<string, number>>;
+  /**
+   * The Service's `type`, when the construct owns the Service (an AWS ALB with instance targets
+   * needs `NodePort`), and the prop that sets it, if any.
+   * @default - not known (e.g. the owner's Service of an overlay)
+   */
+  readonly serviceType?: { readonly type: string; readonly prop?: string };
 }
 
 /** A TLS block: hosts and the Secret holding their certificate. */
@@ -485,6 +492,8 @@ export function checkNginxAnnotations(check: Checker, prop: string, annotations:
       if (sharedHost && (short === 'use-regex' || short === 'rewrite-target')) {
         check.fail(p, key, 'not be set on a host shared with another Ingress: it turns every path on the host, including the owner\'s, into a case-insensitive regex', 'remove it and use plain Prefix or Exact paths');
       }
+      const kindProblem = nginxAnnotationValueProblem(short, value);
+      if (kindProblem) check.fail(p, value, `${kindProblem.allowed}: ingress-nginx ignores a value it cannot parse and keeps its default`, kindProblem.fix);
       if (!NGINX_ANNOTATION_ALLOWLIST.includes(short)) {
         check.fail(p, key, `be one of the allowed ingress-nginx annotations (${NGINX_ANNOTATION_ALLOWLIST.join(', ')}); unknown keys are ignored silently by the controller and risky ones can take over the shared controller`,
           short === 'websocket-services' ? 'remove it: ingress-nginx supports WebSockets out of the box and this key belongs to the NGINX Inc controller' : 'remove it, or open an issue to have it reviewed for the allowlist');

@@ -144,6 +144,13 @@ export class UdpRouting {
   ) {}
 }
 
+/**
+ * The most UDP ports one LoadBalancer Service may list: the smallest listener quota of the clouds
+ * we render for (an AWS Network Load Balancer has at most 50 listeners).
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-limits.html
+ */
+export const MAX_UDP_PORTS = 50;
+
 /** Properties of {@link UdpLoadBalancer}. */
 export interface UdpLoadBalancerProps {
   /** Name of the Service (a DNS-1035 label), e.g. `cloud-prod-udp`. */
@@ -211,6 +218,12 @@ export class UdpLoadBalancer extends Construct {
       check.fail('selector', props.selector, 'name at least one pod label', 'pass the labels of the pods that serve UDP, e.g. { "app.kubernetes.io/name": "my-app" }');
     }
     if (props.ports.length === 0) check.fail('ports', props.ports, 'list at least one UDP port', 'add { port: 8000 }');
+    if (props.ports.length > MAX_UDP_PORTS) {
+      const nums = props.ports.map((p) => p.port).filter((n) => typeof n === 'number').sort((x, y) => x - y);
+      check.fail('ports', `${props.ports.length} ports (${nums[0]}-${nums[nums.length - 1]})`,
+        `list at most ${MAX_UDP_PORTS} ports: each is a listener on the cloud load balancer (an AWS NLB has at most 50), so a port range spelled out port by port is refused like a range (a Service cannot expose one, kubernetes/enhancements#6220)`,
+        'use MediaServer (hostNetwork) for a UDP port range such as 50000-60000, or make the app multiplex its media on one UDP port');
+    }
     const seenNames = new Set<string>();
     const seenPorts = new Set<number>();
     const ports = props.ports.map((p, i) => {

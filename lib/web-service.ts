@@ -131,7 +131,8 @@ export class WebService extends Construct {
           check.fail(`routes.routes[${i}]`, route.path, 'be an HTTP route: a WebService drains in 30 s and its routes keep HTTP timeouts, which cut long-lived WebSockets', 'use Route.http(...), or serve WebSockets from a RealtimeService');
         }
       });
-      const rendered = renderRoutes(this, check, 'WebService', w, r, { http: servicePort }, (route) => route.port ?? 'http', 'use "http" or omit `port`');
+      const rendered = renderRoutes(this, check, 'WebService', w, r, { http: servicePort }, (route) => route.port ?? 'http', 'use "http" or omit `port`',
+        { type: props.serviceType ?? HttpServiceType.CLUSTER_IP, prop: 'serviceType' });
       this.controller = rendered.controller;
       this.routeGroups = rendered.groups;
     }

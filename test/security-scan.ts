@@ -19,10 +19,17 @@
 //  5. Every ingress-nginx annotation key is in NGINX_ANNOTATION_ALLOWLIST or a timeout key, its
 //     value uses safe characters only (timeouts: whole seconds), and no annotation key anywhere
 //     contains "snippet".
+//  7. No credential in any string, at any depth: URL userinfo with a password
+//     (`redis://:password@host`), private keys, well-known token formats, `password=` pairs
+//     (the same detector as the constructs' boundary check, lib/private/credentials.ts).
+//     scanText() applies it to the non-YAML files of dist/ (TOPOLOGY.md, nginx-stream.conf, ...).
+//  8. No Namespace object for a namespace the cluster owns (`default`, `kube-*`), and no object
+//     inside a `kube-*` namespace.
 //  6. Every namespace that runs or exposes pods (a pod template, a Service with a selector, or an
 //     Ingress) has a default-deny NetworkPolicy (all pods, Ingress and Egress, no rules), unless
 //     it is in `defaultDenyExceptions`.
 import { NGINX_ANNOTATION_ALLOWLIST } from '../lib';
+import { credentialIn, redact } from '../lib/private/credentials';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = Record<string, any>;
@@ -91,6 +98,9 @@ export function scanObjects(objects: readonly Obj[], options: ScanOptions = {}):
     }
     if (ns && ((o.kind === 'Service' && o.spec?.selector && Object.keys(o.spec.selector).length > 0) || o.kind === 'Ingress')) needsIsolation.add(ns);
     scanSecrets(o, '', add);
+    scanCredentials(o, '', add);
+    if (o.kind === 'Namespace' && isClusterOwned(o.metadata?.name)) add(`is a Namespace the cluster owns (${o.metadata?.name}): never write default or kube-* Namespace objects`);
+    if (typeof ns === 'string' && ns.startsWith('kube-')) add(`is inside ${ns}: nothing is deployed into kube-* namespaces`);
     scanAnnotations(o.metadata?.annotations ?? {}, 'metadata.annotations', add);
     if (pod && pod.metadata !== o.metadata) scanAnnotations(pod.metadata.annotations ?? {}, 'pod template annotations', add);
   }
@@ -201,4 +211,30 @@ function scanAnnotations(annotations: Obj, where: string, add: (msg: string) => 
     if (typeof value !== 'string' || !SAFE_VALUE.test(value)) add(`${where} ${key} has an unsafe value ${JSON.stringify(value)}`);
     else if (TIMEOUT_KEYS.includes(short) && !/^[1-9][0-9]*$/.test(value)) add(`${where} ${key} must be whole seconds such as "3600" (ingress-nginx turns ${JSON.stringify(value)} into 60)`);
   }
+}
+
+function isClusterOwned(ns: unknown): boolean {
+  return typeof ns === 'string' && (ns === 'default' || ns.startsWith('kube-'));
+}
+
+function scanCredentials(value: unknown, at: string, add: (msg: string) => void): void {
+  if (typeof value === 'string') {
+    const what = credentialIn(value);
+    if (what) add(`${at || 'a value'} carries ${what}: ${JSON.stringify(redact(value))}`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => scanCredentials(v, `${at}[${i}]`, add));
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  for (const [k, v] of Object.entries(value as Obj)) scanCredentials(v, at ? `${at}.${k}` : k, add);
+}
+
+/** Rule 7 for a file that is not YAML objects (TOPOLOGY.md, nginx-stream.conf): one message per line with a credential. */
+export function scanText(name: string, text: string): string[] {
+  return text.split('\n').flatMap((line, i) => {
+    const what = credentialIn(line);
+    return what ? [`${name}:${i + 1} carries ${what}: ${JSON.stringify(redact(line.trim()))}`] : [];
+  });
 }

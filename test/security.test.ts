@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { ENFORCE_LABEL, POD_SECURITY_REASON_ANNOTATION, SERVICE_ACCOUNT_TOKEN_ANNOTATION, isPinnedImage, scanObjects } from './security-scan';
+import { ENFORCE_LABEL, POD_SECURITY_REASON_ANNOTATION, SERVICE_ACCOUNT_TOKEN_ANNOTATION, isPinnedImage, scanObjects, scanText } from './security-scan';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = Record<string, any>;
@@ -61,6 +61,12 @@ describe('the committed dist/', () => {
   test('passes the security scan, folder by folder', () => {
     const violations = [...folders.entries()].flatMap(([folder, objs]) => scanObjects(objs, { defaultDenyExceptions: exceptionsFor(folder) }).map((v) => `${folder}: ${v}`));
     expect(violations).toEqual([]);
+  });
+
+  test('carries no credential in its other files (TOPOLOGY.md, nginx-stream.conf, ...)', () => {
+    const others = files.filter((f) => !f.endsWith('.yaml'));
+    expect(others.length).toBeGreaterThanOrEqual(3);
+    expect(others.flatMap((f) => scanText(f, fs.readFileSync(path.join(DIST, f), 'utf8')))).toEqual([]);
   });
 
   test('every default-deny exception has a reason and is still needed', () => {
@@ -287,6 +293,57 @@ describe('scanObjects', () => {
         'nginx.ingress.kubernetes.io/proxy-send-timeout': '3600',
         'nginx.ingress.kubernetes.io/proxy-read-timeout': '3600',
       })).toEqual([]);
+    });
+  });
+
+  describe('credentials (rule 7)', () => {
+    test.each<[string, (d: Obj) => void, string]>([
+      ['a password in a URL in an env value', (d) => { d.spec.template.spec.containers[0].env = [{ name: 'REDIS_URL', value: 'redis://:hunter2@redis.example.com:6379' }]; },
+        'spec.template.spec.containers[0].env[0].value carries a password in the URL\'s userinfo (scheme://user:password@host): "redis://:***@redis.example.com:6379"'],
+      ['a user and password in an annotation', (d) => { d.metadata.annotations = { 'example.com/source': 'https://deploy:tok3n@git.example.com/o/r.git' }; },
+        'metadata.annotations.example.com/source carries a password in the URL\'s userinfo (scheme://user:password@host): "https://deploy:***@git.example.com/o/r.git"'],
+      ['an AWS access key in an arg', (d) => { d.spec.template.spec.containers[0].args = ['--key', 'AKIAIOSFODNN7EXAMPLE']; },
+        'spec.template.spec.containers[0].args[1] carries an AWS access key id: "<20 characters, not shown>"'],
+      ['a password pair in a config string', (d) => { d.spec.template.spec.containers[0].env = [{ name: 'DB', value: 'Host=db;Password=s3cret!;' }]; },
+        'spec.template.spec.containers[0].env[0].value carries a credential in a key=value pair (password=, token=, AccountKey=, ...): "Host=db;Password=***;"'],
+    ])('flags %s', (_what, edit, message) => {
+      const dep = clone(GOOD_DEPLOYMENT);
+      edit(dep);
+      expect(scanObjects([dep, DENY])).toEqual([D + message]);
+    });
+
+    test('accepts URLs without a password (a user alone, a port, a query)', () => {
+      const dep = clone(GOOD_DEPLOYMENT);
+      dep.spec.template.spec.containers[0].env = [
+        { name: 'A', value: 'ssh://git@github.com/o/r.git' }, { name: 'B', value: 'redis://redis.example.com:6379/0' }, { name: 'C', value: 'https://example.com/?q=1&page=2' },
+      ];
+      expect(scanObjects([dep, DENY])).toEqual([]);
+    });
+
+    test('scanText flags a credential in a non-YAML file, by line', () => {
+      expect(scanText('app/nginx-stream.conf', 'stream {\n  # upstream redis://admin:pw@10.0.0.5:6379\n}\n')).toEqual([
+        'app/nginx-stream.conf:2 carries a password in the URL\'s userinfo (scheme://user:password@host): "# upstream redis://admin:***@10.0.0.5:6379"',
+      ]);
+      expect(scanText('app/TOPOLOGY.md', '# Topology\nredis://redis.example.com:6379\n')).toEqual([]);
+    });
+  });
+
+  describe('namespaces the cluster owns (rule 8)', () => {
+    const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { [ENFORCE_LABEL]: 'privileged' }, annotations: { [POD_SECURITY_REASON_ANNOTATION]: 'hostNetwork' } } });
+    test.each(['default', 'kube-system', 'kube-public', 'kube-node-lease'])('flags a Namespace object for %s', (name) => {
+      expect(scanObjects([GOOD_DEPLOYMENT, DENY, ns(name)])).toEqual([`Namespace ${name}: is a Namespace the cluster owns (${name}): never write default or kube-* Namespace objects`]);
+    });
+
+    test('flags an object inside a kube-* namespace', () => {
+      const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'kube-system' } };
+      expect(scanObjects([GOOD_DEPLOYMENT, DENY, cm])).toEqual(['ConfigMap kube-system/x: is inside kube-system: nothing is deployed into kube-* namespaces']);
+    });
+
+    test('accepts a Namespace object for a namespace the app owns, and a workload in default without one', () => {
+      const inDefault = clone(GOOD_DEPLOYMENT);
+      inDefault.metadata.namespace = 'default';
+      const denyDefault = { ...clone(DENY), metadata: { ...DENY.metadata, namespace: 'default' } };
+      expect(scanObjects([GOOD_DEPLOYMENT, DENY, ns('livekit'), inDefault, denyDefault])).toEqual([]);
     });
   });
 

@@ -10,7 +10,7 @@ const {
   RealtimeService, WebService, WorkerPool, MediaServer, ManagedIngressOverlay, UdpLoadBalancer, Fleet, NamespaceIsolation, ManagedDependency,
   ExternalSecretSource, KeyVaultSecretProviderClass, WorkloadNetworkPolicy, Route, Hop, IngressController, LoadBalancerPreset, RemoteSecret, Peer,
   DisruptionBudget, PreStopHook, UdpRouting, WorkerScaling, SecretStoreRef, ClusterProvider, ArgoCdCluster, ArgoCdApplication, NginxStreamLoadBalancer,
-  GatewayUdpRoute, OwnerTls, DependencyPort, traefikStaticConfig,
+  GatewayUdpRoute, OwnerTls, DependencyPort, traefikStaticConfig, AlbScheme, AlbTargetType, checkObject,
 } = L as any;
 const chart = () => new Chart(new App(), 'test', { namespace: 'game' });
 const IMAGE = 'ghcr.io/acme/game:1.0.0';
@@ -228,12 +228,107 @@ const CASES: Array<[string, () => unknown, string]> = [
     "[test/App] ArgoCdApplication 'destination' is \"in-cluster\": must be an ArgoCdCluster. Fix: use ArgoCdCluster.named(\"name\"), ArgoCdCluster.server(\"https://...\") or ArgoCdCluster.inCluster()"],
 ];
 
+const alb = (o: any = {}) => IngressController.awsAlb({ idleTimeout: Duration.seconds(3600), scheme: AlbScheme.INTERNET_FACING, sourceCidrs: ['10.0.0.0/16'], ...o });
+const webIn = (c: Chart, id: string, controller: any, host: string) => new WebService(c, id, { name: id.toLowerCase(), image: IMAGE, http: { port: 8080 }, routes: { controller, hosts: [host], routes: [Route.http('/')] } });
+const ann = (annotations: Record<string, string>) => svc({ routes: { hosts: ['a.example.com'], routes: [Route.http('/api')], annotations } });
+/** Throws the problems the synthesizer's object rules find (as the synthesizer does). */
+const synthRules = (json: any) => () => {
+  const found = checkObject({ path: 'app/Obj', json });
+  if (found.length) throw new L.RealtimeConfigError(found);
+};
+const udpPorts = (n: number) => () => new UdpLoadBalancer(chart(), 'Udp', { name: 'media', selector: { 'app.kubernetes.io/name': 'media' }, ports: Array.from({ length: n }, (_, i) => ({ name: `p${i}`, port: 50000 + i })) });
+const media = (namespace: string, extra: any = {}) => () => new MediaServer(new Chart(new App(), 'test', { namespace }), 'Media', { name: 'livekit', image: IMAGE, nodes: { nodeSelector: { agentpool: 'media' } }, ...extra });
+/** Per-controller rules, namespaces we do not own, limits, annotation values, credentials in synthesized objects. */
+const CASES2: Array<[string, () => unknown, string]> = [
+  ['an ALB with instance targets points at a ClusterIP Service', svc({ routes: { controller: alb({ targetType: AlbTargetType.INSTANCE }), hosts: ['a.example.com'], routes: [Route.http('/')] } }),
+    "[test/Svc] RealtimeService 'routes.controller.targetType' is \"instance\": must be AlbTargetType.IP while the Service is ClusterIP: instance targets reach pods through a NodePort on every node, and a ClusterIP Service has none, so the ALB would register no targets. Fix: set serviceType: HttpServiceType.NODE_PORT, or use AlbTargetType.IP (pod IPs, no extra hop)"],
+  ['a MediaServer routes through an ALB with instance targets (its Service is always ClusterIP)', media('livekit', { routes: { controller: alb({ targetType: AlbTargetType.INSTANCE }), hosts: ['a.example.com'], routes: [Route.websocket('/')] } }),
+    "[test/Media] MediaServer 'routes.controller.targetType' is \"instance\": must be AlbTargetType.IP while the Service is ClusterIP: instance targets reach pods through a NodePort on every node, and a ClusterIP Service has none, so the ALB would register no targets. Fix: use AlbTargetType.IP (pod IPs)"],
+  ['two Ingresses of one ALB group disagree on the idle timeout', () => { const c = chart(); webIn(c, 'A', alb({ groupName: 'shared' }), 'a.example.com'); webIn(c, 'B', alb({ groupName: 'shared', idleTimeout: Duration.seconds(60) }), 'b.example.com'); },
+    "[test/B] WebService 'routes.controller.idleTimeout' is \"Duration.seconds(60)\": must be the same on every Ingress of ALB group \"shared\" (test/A has Duration.seconds(3600)): the Ingresses of a group share one load balancer, and the controller refuses a group whose idleTimeout differs. Fix: set idleTimeout: Duration.seconds(3600) here too, or put this Ingress in another groupName"],
+  ['two Ingresses of one ALB group disagree on the scheme', () => { const c = chart(); webIn(c, 'A', alb({ groupName: 'shared' }), 'a.example.com'); webIn(c, 'B', alb({ groupName: 'shared', scheme: AlbScheme.INTERNAL }), 'b.example.com'); },
+    "[test/B] WebService 'routes.controller.scheme' is \"AlbScheme.INTERNAL\": must be the same on every Ingress of ALB group \"shared\" (test/A has AlbScheme.INTERNET_FACING): the Ingresses of a group share one load balancer, and the controller refuses a group whose scheme differs. Fix: set scheme: AlbScheme.INTERNET_FACING here too, or put this Ingress in another groupName"],
+  ['two Ingresses of one ALB group disagree on the ingress class', () => { const c = chart(); webIn(c, 'A', alb({ groupName: 'shared' }), 'a.example.com'); webIn(c, 'B', alb({ groupName: 'shared', className: 'alb-internal' }), 'b.example.com'); },
+    "[test/B] WebService 'routes.controller.className' is \"alb-internal\": must be the same on every Ingress of ALB group \"shared\" (test/A has \"alb\"): the Ingresses of a group share one load balancer, and the controller refuses a group whose className differs. Fix: set className: \"alb\" here too, or put this Ingress in another groupName"],
+  ['the Traefik static config is given a timeout the controller refuses (1.5 s, which it would round)', () => traefikStaticConfig({ entryPointTimeouts: { readTimeout: Duration.millis(1500) } }),
+    "[traefikStaticConfig] traefikStaticConfig 'entryPointTimeouts.readTimeout' is \"1500ms\": must be a whole number of seconds (0 disables it), as IngressController.traefik({ entryPointTimeouts }) requires: a rounded value would not be the one the routes were checked against. Fix: use Duration.seconds(2) here and in IngressController.traefik({ entryPointTimeouts })"],
+  ['the Traefik static config is given an idle timeout in milliseconds', () => traefikStaticConfig({ entryPointTimeouts: { idleTimeout: Duration.millis(180500) } }),
+    "[traefikStaticConfig] traefikStaticConfig 'entryPointTimeouts.idleTimeout' is \"180500ms\": must be a whole number of seconds (0 disables it), as IngressController.traefik({ entryPointTimeouts }) requires: a rounded value would not be the one the routes were checked against. Fix: use Duration.seconds(181) here and in IngressController.traefik({ entryPointTimeouts })"],
+  ['a UDP LoadBalancer lists 10,001 explicit ports (a range in disguise)', udpPorts(10001),
+    "[test/Udp] UdpLoadBalancer 'ports' is \"10001 ports (50000-60000)\": must list at most 50 ports: each is a listener on the cloud load balancer (an AWS NLB has at most 50), so a port range spelled out port by port is refused like a range (a Service cannot expose one, kubernetes/enhancements#6220). Fix: use MediaServer (hostNetwork) for a UDP port range such as 50000-60000, or make the app multiplex its media on one UDP port"],
+  ['a UDP LoadBalancer lists 51 ports', udpPorts(51),
+    "[test/Udp] UdpLoadBalancer 'ports' is \"51 ports (50000-50050)\": must list at most 50 ports: each is a listener on the cloud load balancer (an AWS NLB has at most 50), so a port range spelled out port by port is refused like a range (a Service cannot expose one, kubernetes/enhancements#6220). Fix: use MediaServer (hostNetwork) for a UDP port range such as 50000-60000, or make the app multiplex its media on one UDP port"],
+  ['a whitelist-source-range holds a /33', ann({ 'nginx.ingress.kubernetes.io/whitelist-source-range': '10.0.0.0/8,10.0.0.0/33' }),
+    "[test/Svc] RealtimeService 'routes.annotations[\"nginx.ingress.kubernetes.io/whitelist-source-range\"]' is \"10.0.0.0/8,10.0.0.0/33\": must be a comma-separated list of CIDRs such as \"10.0.0.0/8,203.0.113.0/24\": ingress-nginx ignores a value it cannot parse and keeps its default. Fix: correct or remove \"10.0.0.0/33\" (an IPv4 CIDR has four numbers from 0 to 255 and a prefix from 0 to 32, e.g. \"203.0.113.0/24\")"],
+  ['a denylist-source-range holds 300.1.2.3', ann({ 'nginx.ingress.kubernetes.io/denylist-source-range': '300.1.2.3' }),
+    "[test/Svc] RealtimeService 'routes.annotations[\"nginx.ingress.kubernetes.io/denylist-source-range\"]' is \"300.1.2.3\": must be a comma-separated list of CIDRs such as \"10.0.0.0/8,203.0.113.0/24\": ingress-nginx ignores a value it cannot parse and keeps its default. Fix: correct or remove \"300.1.2.3\" (an IPv4 CIDR has four numbers from 0 to 255 and a prefix from 0 to 32, e.g. \"203.0.113.0/24\")"],
+  ['proxy-body-size is written "8 MB"', ann({ 'nginx.ingress.kubernetes.io/proxy-body-size': '8 MB' }),
+    "[test/Svc] RealtimeService 'routes.annotations[\"nginx.ingress.kubernetes.io/proxy-body-size\"]' is \"8 MB\": must be an nginx size such as \"8m\" (a number with an optional k, m or g, no space): ingress-nginx ignores a value it cannot parse and keeps its default. Fix: write \"8m\""],
+  ['limit-rps is not a whole number', ann({ 'nginx.ingress.kubernetes.io/limit-rps': '2.5' }),
+    "[test/Svc] RealtimeService 'routes.annotations[\"nginx.ingress.kubernetes.io/limit-rps\"]' is \"2.5\": must be a whole number of requests per second: ingress-nginx ignores a value it cannot parse and keeps its default. Fix: write \"3\""],
+  ['ssl-redirect is "yes"', ann({ 'nginx.ingress.kubernetes.io/ssl-redirect': 'yes' }),
+    "[test/Svc] RealtimeService 'routes.annotations[\"nginx.ingress.kubernetes.io/ssl-redirect\"]' is \"yes\": must be \"true\" or \"false\": ingress-nginx ignores a value it cannot parse and keeps its default. Fix: write \"true\""],
+  ['backend-protocol is lowercase', ann({ 'nginx.ingress.kubernetes.io/backend-protocol': 'https' }),
+    "[test/Svc] RealtimeService 'routes.annotations[\"nginx.ingress.kubernetes.io/backend-protocol\"]' is \"https\": must be one of HTTP, HTTPS, GRPC, GRPCS, FCGI, AUTO_HTTP: ingress-nginx ignores a value it cannot parse and keeps its default. Fix: write \"HTTPS\" (values are case-sensitive)"],
+  ['a MediaServer in default writes a privileged Namespace default', media('default'),
+    "[test/Media] MediaServer 'namespace' is \"default\": must not be \"default\" while the MediaServer writes its Namespace object (Pod Security \"privileged\"): the cluster owns that namespace, and the label would relax Pod Security for every workload in it. Fix: deploy the MediaServer into a namespace of its own, e.g. \"livekit\""],
+  ['a MediaServer in kube-system writes a Namespace object', media('kube-system'),
+    "[test/Media] MediaServer 'namespace' is \"kube-system\": must not be a kube-* namespace while the MediaServer writes its Namespace object (Pod Security \"privileged\"): the cluster owns that namespace, and the label would relax Pod Security for every workload in it. Fix: deploy the MediaServer into a namespace of its own, e.g. \"livekit\""],
+  ['a synthesized Namespace object is named default (e.g. written through an escape hatch)', synthRules({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default', labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } }),
+    "[app/Obj] Namespace default 'metadata.name' is \"default\": must not be a namespace the cluster owns (default or kube-*): applying this object would take it over, e.g. change the Pod Security labels of every workload in it, and pruning it would delete them. Fix: deploy into a namespace of your own (and emit its Namespace object), or drop the Namespace object (e.g. MediaServer namespaceObject: false)"],
+  ['a synthesized object sits in kube-public and carries a URL password', synthRules({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'kube-public' }, data: { url: 'postgres://app:pw123@db:5432/app' } }),
+    "[app/Obj] ConfigMap kube-public/x 'metadata.namespace' is \"kube-public\": must not be a kube-* namespace: those belong to the cluster and its add-ons. Fix: deploy into a namespace of your own\n[app/Obj] ConfigMap kube-public/x 'data.url' is \"postgres://app:***@db:5432/app\": must carry no credential (found a password in the URL's userinfo (scheme://user:password@host)): dist/ is committed in plain text. Fix: load the value from a Secret (ExternalSecretSource, KeyVaultSecretProviderClass or SecretMount.envFromSecret)"],
+  ['a synthesized annotation carries a GitHub token', synthRules({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'game', annotations: { 'example.com/token': 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' } } }),
+    "[app/Obj] ConfigMap game/x 'metadata.annotations[\"example.com/token\"]' is \"<40 characters, not shown>\": must carry no credential (found a GitHub token): dist/ is committed in plain text. Fix: load the value from a Secret (ExternalSecretSource, KeyVaultSecretProviderClass or SecretMount.envFromSecret)"],
+];
+
 describe('the boundary validator', () => {
   test.each(CASES)('fails when %s', (_name, fn, message) => {
     expect(messageOf(fn)).toBe(message);
   });
 
   test('lists every case once', () => {
-    expect(new Set(CASES.map(([name]) => name)).size).toBe(CASES.length);
+    expect(new Set([...CASES, ...CASES2].map(([name]) => name)).size).toBe(CASES.length + CASES2.length);
+  });
+});
+
+describe('per-controller rules, ownership, limits and annotation values', () => {
+  test.each(CASES2)('fails when %s', (_name, fn, message) => {
+    expect(messageOf(fn)).toBe(message);
+  });
+
+  // Negative controls: the inputs next to each refusal that must still be accepted.
+  test('accepts an ALB with instance targets on a NodePort Service, and one ALB group whose Ingresses agree', () => {
+    expect(() => svc({ serviceType: L.HttpServiceType.NODE_PORT, routes: { controller: alb({ targetType: AlbTargetType.INSTANCE }), hosts: ['a.example.com'], routes: [Route.http('/')] } })()).not.toThrow();
+    const c = chart();
+    webIn(c, 'A', alb({ groupName: 'shared' }), 'a.example.com');
+    webIn(c, 'B', alb({ groupName: 'shared' }), 'b.example.com');
+    expect(c.toJson().filter((o: any) => o.kind === 'Ingress').map((o: any) => o.metadata.annotations['alb.ingress.kubernetes.io/group.name'])).toEqual(['shared', 'shared']);
+  });
+
+  test('renders a wildcard host as a HostRegexp for Traefik (Host(`*.example.com`) matches nothing before v3.8), one DNS label deep', () => {
+    const c = chart();
+    new RealtimeService(c, 'Svc', { name: 'game', image: IMAGE, http: { port: 8080 }, routes: { controller: IngressController.traefik(), hosts: ['*.example.com', 'example.com'], routes: [Route.http('/api')] } });
+    const match = c.toJson().find((o: any) => o.kind === 'IngressRoute').spec.routes[0].match;
+    expect(match).toBe('(HostRegexp(`(?i)^[^.]+\\.example\\.com$`) || Host(`example.com`)) && (Path(`/api`) || PathPrefix(`/api/`))');
+    const re = new RegExp(/HostRegexp\(`\(\?i\)([^`]*)`\)/.exec(match)![1], 'i');
+    expect(['a.example.com', 'API.Example.com'].map((h) => re.test(h))).toEqual([true, true]);
+    expect(['example.com', 'a.b.example.com', 'aexample.com'].map((h) => re.test(h))).toEqual([false, false, false]);
+  });
+
+  test('the Traefik static config writes whole seconds as given, never rounded', () => {
+    const toml = traefikStaticConfig({ entryPointTimeouts: { readTimeout: Duration.seconds(0), idleTimeout: Duration.hours(1) } });
+    expect(toml.split('\n').filter((l: string) => /Timeout =/.test(l))).toEqual(['    readTimeout = "0s"', '    idleTimeout = "3600s"']);
+  });
+
+  test('accepts 50 explicit UDP ports, well-formed annotation values and a MediaServer in its own namespace', () => {
+    expect(() => udpPorts(50)()).not.toThrow();
+    expect(() => ann({ 'nginx.ingress.kubernetes.io/whitelist-source-range': '10.0.0.0/8, 203.0.113.7', 'nginx.ingress.kubernetes.io/proxy-body-size': '8m', 'nginx.ingress.kubernetes.io/ssl-redirect': 'false' })()).not.toThrow();
+    expect(() => media('livekit')()).not.toThrow();
+    expect(() => media('default', { namespaceObject: false })()).not.toThrow();
+  });
+
+  test('accepts URLs without a password and ordinary config strings', () => {
+    expect(() => svc({ env: { REPO: 'ssh://git@github.com/o/r.git', REDIS_URL: 'redis://redis.example.com:6379/0', PAGE: 'https://example.com/?q=1&page=2', CACHE_TTL: '3600' } })()).not.toThrow();
   });
 });

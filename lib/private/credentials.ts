@@ -10,8 +10,6 @@ interface CredentialRule {
 }
 
 const RULES: readonly CredentialRule[] = [
-  // scheme://user:password@host or scheme://:password@host (RFC 3986 userinfo with a password).
-  { what: 'a password in the URL\'s userinfo (scheme://user:password@host)', pattern: /[a-z][a-z0-9+.-]*:\/\/[^/\s:@?#]*:[^/\s@?#]+@/i },
   { what: 'a private key (PEM)', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/ },
   { what: 'an AWS access key id', pattern: /\b(AKIA|ASIA)[0-9A-Z]{16}\b/ },
   { what: 'a GitHub token', pattern: /\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/ },
@@ -27,19 +25,45 @@ const RULES: readonly CredentialRule[] = [
   },
 ];
 
+const USERINFO = 'a password in the URL\'s userinfo (scheme://user:password@host)';
+
+/**
+ * scheme://user:password@host or scheme://:password@host (RFC 3986 userinfo with a password),
+ * found by scanning each "://" once (a regular expression would be quadratic on long strings).
+ */
+function hasUserinfoPassword(s: string): boolean {
+  for (let i = s.indexOf('://'); i >= 0; i = s.indexOf('://', i + 3)) {
+    if (i === 0 || !/[A-Za-z0-9+.-]/.test(s[i - 1])) continue;
+    let colon = false;
+    for (let j = i + 3; j < s.length && j < i + 3 + 1024; j++) {
+      const c = s[j];
+      if (c === '@') {
+        if (colon && s[j - 1] !== ':') return true;
+        break;
+      }
+      if (c === '/' || c === '?' || c === '#' || c === ' ' || c === '\n' || c === '\t') break;
+      if (c === ':') colon = true;
+    }
+  }
+  return false;
+}
+
 /** What credential the string carries, or undefined when it carries none. */
 export function credentialIn(s: string): string | undefined {
+  if (hasUserinfoPassword(s)) return USERINFO;
   for (const r of RULES) if (r.pattern.test(s)) return r.what;
   return undefined;
 }
 
 /** The string with URL userinfo removed, for "Fix:" hints (`redis://host:6379`). */
 export function withoutUserinfo(s: string): string {
+  if (s.length > 4096) return s;
   return s.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@?#]*@/gi, '$1');
 }
 
 /** The string with the secret part masked, for messages (which end up in CI logs). */
 export function redact(s: string): string {
+  if (s.length > 4096) return `<${s.length} characters, not shown>`;
   const url = s.replace(/([a-z][a-z0-9+.-]*:\/\/)([^/\s:@?#]*):([^/\s@?#]+)@/gi, '$1$2:***@');
   if (url !== s) return url;
   const kv = s.replace(/(^|[\s;&?,-])(password|passwd|pwd|secret|client_secret|token|access_token|api[-_]?key|apikey|accountkey|sharedaccesskey|access[-_]?key|secret[-_]?key)=([^\s;&,'"]{3,})/gi, '$1$2=***');

@@ -395,7 +395,8 @@ export function refuseServicePortRange(check: Checker, prop: string, endpoint: u
  * @internal
  */
 export function renderRoutes(scope: Construct, check: Checker, subject: string, w: Pick<ResolvedWorkload, 'name' | 'namespace' | 'podLabels'>, r: RoutesOptions,
-  servicePorts: Record<string, number>, portOf: (route: Route) => string, portFix: string): { controller: IngressController; groups: RenderedRouteGroup[] } {
+  servicePorts: Record<string, number>, portOf: (route: Route) => string, portFix: string,
+  serviceType: { type: string; prop?: string } = { type: 'ClusterIP' }): { controller: IngressController; groups: RenderedRouteGroup[] } {
   const controller = r.controller ?? IngressController.nginx();
   const annotations = check.annotationKeys('routes.annotations', r.annotations);
   checkNginxAnnotations(check, 'routes.annotations', annotations, false);
@@ -417,6 +418,7 @@ export function renderRoutes(scope: Construct, check: Checker, subject: string, 
         return { name: port };
       },
       servicePorts,
+      serviceType,
     },
   });
   if (r.hops) checkTimeoutBudget(scope, subject, r.routes, r.hops, { routesProp: 'routes.routes', hopsProp: 'routes.hops' });

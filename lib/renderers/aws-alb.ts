@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Peer } from '../network-policy';
 import { Checker } from '../private/checks';
@@ -120,6 +120,7 @@ export class AwsAlbRenderer {
     if (table.tls.length > 0) {
       check.fail(c, 'aws-alb', 'not be given TLS secrets: an ALB terminates TLS with an ACM certificate, not a Kubernetes Secret', 'remove the TLS secret and set certificateArn');
     }
+    checkInstanceTargets(check, c, targetType, table);
     const groups = groupRoutes(check, props, table);
     // The idle timeout is one attribute of the whole load balancer: it must hold the longest route.
     const longest = groups.flatMap((g) => g.routes.map((route) => ({ route, g }))).reduce((a, b) => (b.g.timeouts.readSeconds > a.g.timeouts.readSeconds ? b : a));
@@ -153,6 +154,9 @@ export class AwsAlbRenderer {
     }));
     const name = table.groupName(RouteProtocol.HTTP, groups[0].timeouts, 1, 1);
     check.objectName(props.name, name);
+    if (p.groupName) checkGroupAgreement(scope, check, c, p.groupName, {
+      scheme: p.scheme === AlbScheme.INTERNAL ? 'AlbScheme.INTERNAL' : 'AlbScheme.INTERNET_FACING', idleTimeout: `Duration.seconds(${idle})`, className,
+    });
     const resource = new ApiObject(scope, 'Ingress', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
@@ -164,5 +168,43 @@ export class AwsAlbRenderer {
     });
     const connectSeconds = Math.max(...groups.map((g) => g.timeouts.connectSeconds));
     return [{ resource, routes, timeouts: { connectSeconds, readSeconds: idle, sendSeconds: idle } }];
+  }
+}
+
+/**
+ * With `target-type: instance` the ALB sends traffic to a NodePort on every node: a ClusterIP
+ * Service has none, and the controller cannot register targets.
+ * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#target-type
+ */
+function checkInstanceTargets(check: Checker, c: string, targetType: AlbTargetType, table: RouteTable): void {
+  const svc = table.backend.serviceType;
+  if (targetType !== AlbTargetType.INSTANCE || svc === undefined || svc.type === 'NodePort') return;
+  check.fail(`${c}.targetType`, targetType, `be AlbTargetType.IP while the Service is ${svc.type}: instance targets reach pods through a NodePort on every node, and a ${svc.type} Service has none, so the ALB would register no targets`,
+    svc.prop ? `set ${svc.prop}: HttpServiceType.NODE_PORT, or use AlbTargetType.IP (pod IPs, no extra hop)` : 'use AlbTargetType.IP (pod IPs)');
+}
+
+/** The settings the controller requires to agree across an IngressGroup ("Exclusive" annotations), by chart. */
+const GROUPS = new WeakMap<Construct, Map<string, { path: string; settings: Record<string, string> }>>();
+
+/**
+ * Ingresses of one IngressGroup share one ALB: its "Exclusive" settings (scheme, the load
+ * balancer attributes that carry the idle timeout) must be the same on every Ingress of the group,
+ * or the controller refuses to reconcile the group. Checked across the constructs of a chart.
+ * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#ingressgroup
+ */
+function checkGroupAgreement(scope: Construct, check: Checker, c: string, group: string, settings: Record<string, string>): void {
+  const chart = Chart.of(scope);
+  const groups = GROUPS.get(chart) ?? new Map<string, { path: string; settings: Record<string, string> }>();
+  GROUPS.set(chart, groups);
+  const first = groups.get(group);
+  const owner = scope.node.scope ?? scope;
+  if (!first) {
+    groups.set(group, { path: owner.node.path, settings });
+    return;
+  }
+  for (const [k, v] of Object.entries(settings)) {
+    if (first.settings[k] === v) continue;
+    check.fail(`${c}.${k}`, v, `be the same on every Ingress of ALB group "${group}" (${first.path} has ${k === 'className' ? JSON.stringify(first.settings[k]) : first.settings[k]}): the Ingresses of a group share one load balancer, and the controller refuses a group whose ${k} differs`,
+      `set ${k}: ${k === 'className' ? JSON.stringify(first.settings[k]) : first.settings[k]} here too, or put this Ingress in another groupName`);
   }
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IngressRoute, IngressRouteSpecRoutesKind, IngressRouteSpecRoutesServicesPort, ServersTransport, ServersTransportSpecForwardingTimeoutsDialTimeout, ServersTransportSpecForwardingTimeoutsIdleConnTimeout, ServersTransportSpecForwardingTimeoutsResponseHeaderTimeout } from '../../imports/traefik.io';
+import { fail } from '../errors';
 import { Checker } from '../private/checks';
 import { S, validateArgs } from '../private/validate';
 import type { RenderedRouteGroup, Route, RouteProps, RouteTable } from '../routing';
@@ -146,10 +147,24 @@ export class TraefikRenderer {
  * @internal
  */
 export function traefikMatch(hosts: string[], route: Route): string {
-  const host = hosts.length === 1 ? `Host(\`${hosts[0]}\`)` : `(${hosts.map((h) => `Host(\`${h}\`)`).join(' || ')})`;
+  const host = hosts.length === 1 ? traefikHost(hosts[0]) : `(${hosts.map(traefikHost).join(' || ')})`;
   const p = route.path;
   const path = !isPrefix(route) ? `Path(\`${p}\`)` : p.endsWith('/') ? `PathPrefix(\`${p}\`)` : `(Path(\`${p}\`) || PathPrefix(\`${p}/\`))`;
   return `${host} && ${path}`;
+}
+
+/**
+ * The Traefik matcher of one host. Traefik v3 before v3.8 compares `Host()` literally, so
+ * ``Host(`*.example.com`)`` matches no request at all; a wildcard host becomes a `HostRegexp` with
+ * the Ingress meaning of `*.`: exactly one DNS label (`a.example.com`, not `example.com` or
+ * `a.b.example.com`), case-insensitive like `Host()`.
+ * @see https://doc.traefik.io/traefik/reference/routing-configuration/http/routing/rules-and-priority/
+ * @see https://kubernetes.io/docs/concepts/services-networking/ingress/#hostname-wildcards
+ * @internal
+ */
+export function traefikHost(host: string): string {
+  if (!host.startsWith('*.')) return `Host(\`${host}\`)`;
+  return `HostRegexp(\`(?i)^[^.]+${host.slice(1).replace(/\./g, '\\.')}$\`)`;
 }
 
 /** Properties of {@link traefikStaticConfig}. */
@@ -178,9 +193,16 @@ export interface TraefikStaticConfigProps {
  */
 export function traefikStaticConfig(props: TraefikStaticConfigProps = {}): string {
     validateArgs('traefikStaticConfig', 'traefikStaticConfig', { props }, { props: TRAEFIK_STATIC_CONFIG_PROPS });
-  const secs = (d: Duration | undefined, dflt: number) => {
+  // The same rule as IngressController.traefik({ entryPointTimeouts }) (via Hop.traefik): whole
+  // seconds, 0 to disable. Rounding here would write a value the routes were not checked against.
+  const secs = (field: 'readTimeout' | 'idleTimeout', d: Duration | undefined, dflt: number) => {
     const ms = d?.toMilliseconds() ?? dflt * 1000;
-    return `${Math.ceil(ms / 1000)}s`;
+    if (!Number.isInteger(ms / 1000) || ms < 0) {
+      fail('traefikStaticConfig', 'traefikStaticConfig', `entryPointTimeouts.${field}`, `${ms}ms`,
+        'be a whole number of seconds (0 disables it), as IngressController.traefik({ entryPointTimeouts }) requires: a rounded value would not be the one the routes were checked against',
+        ms < 0 ? 'use Duration.seconds(0) to disable it, or a positive number of seconds' : `use Duration.seconds(${Math.ceil(ms / 1000)}) here and in IngressController.traefik({ entryPointTimeouts })`);
+    }
+    return `${ms / 1000}s`;
   };
   const ping = props.pingEntryPoint ?? 'web';
   return [
@@ -193,8 +215,8 @@ export function traefikStaticConfig(props: TraefikStaticConfigProps = {}): strin
     '  address = ":443"',
     '  [entryPoints.websecure.http.tls]',
     '  [entryPoints.websecure.transport.respondingTimeouts]',
-    `    readTimeout = "${secs(props.entryPointTimeouts?.readTimeout, 60)}"`,
-    `    idleTimeout = "${secs(props.entryPointTimeouts?.idleTimeout, 180)}"`,
+    `    readTimeout = "${secs('readTimeout', props.entryPointTimeouts?.readTimeout, 60)}"`,
+    `    idleTimeout = "${secs('idleTimeout', props.entryPointTimeouts?.idleTimeout, 180)}"`,
     '',
     `# Cluster health for the global load balancer: GET http://<traefik address>:${ping === 'web' ? 80 : 443}/ping`,
     '[ping]',

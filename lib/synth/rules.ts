@@ -1,7 +1,8 @@
 import { Problem } from '../errors';
+import { credentialIn, redact } from '../private/credentials';
 import {
   ingressPathProblem, isDns1035Label, isDns1123Label, isDns1123Subdomain, isIanaPortName, isIngressHost,
-  isLabelValue, isPercent, isPortNumber, isQualifiedName, isStrictSubnet, parseCidr, parseQuantity,
+  isClusterOwnedNamespace, isLabelValue, isPercent, isPortNumber, isQualifiedName, isStrictSubnet, parseCidr, parseQuantity,
 } from '../private/k8s-names';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -53,6 +54,9 @@ export function checkObject(o: SynthObject): Problem[] {
   // apimachinery ValidateAnnotationsSize: keys plus values, in bytes, at most TotalAnnotationSizeLimitB.
   if (annotationBytes > 262144) add('metadata.annotations', `${annotationBytes} bytes`, 'total at most 262144 bytes (256 KiB, keys plus values as UTF-8: the API server\'s TotalAnnotationSizeLimitB)', 'move the data out of annotations, e.g. into a ConfigMap');
 
+  checkOwnership(j, add);
+  if (j.kind !== 'Secret') checkNoCredentials(j, '', add);
+
   switch (j.kind) {
     case 'Deployment': case 'DaemonSet': case 'StatefulSet':
       checkWorkload(j, add);
@@ -89,6 +93,32 @@ export function checkObject(o: SynthObject): Problem[] {
 }
 
 type Add = (prop: string, value: unknown, allowed: string, fix: string) => void;
+
+/** Never a Namespace object for a namespace the cluster owns, and nothing inside `kube-*`. */
+function checkOwnership(j: Obj, add: Add): void {
+  if (j.kind === 'Namespace' && typeof j.metadata?.name === 'string' && isClusterOwnedNamespace(j.metadata.name)) {
+    add('metadata.name', j.metadata.name, 'not be a namespace the cluster owns (default or kube-*): applying this object would take it over, e.g. change the Pod Security labels of every workload in it, and pruning it would delete them',
+      'deploy into a namespace of your own (and emit its Namespace object), or drop the Namespace object (e.g. MediaServer namespaceObject: false)');
+  }
+  const ns = j.metadata?.namespace;
+  if (typeof ns === 'string' && ns.startsWith('kube-')) {
+    add('metadata.namespace', ns, 'not be a kube-* namespace: those belong to the cluster and its add-ons', 'deploy into a namespace of your own');
+  }
+}
+
+/** No credential in any string of the object (they would be committed to dist/ in plain text). */
+function checkNoCredentials(v: unknown, at: string, add: Add, depth = 0): void {
+  if (depth > 40) return;
+  if (typeof v === 'string') {
+    const what = credentialIn(v);
+    if (what) add(at, redact(v), `carry no credential (found ${what}): dist/ is committed in plain text`, 'load the value from a Secret (ExternalSecretSource, KeyVaultSecretProviderClass or SecretMount.envFromSecret)');
+    return;
+  }
+  if (Array.isArray(v)) v.forEach((x, i) => checkNoCredentials(x, `${at}[${i}]`, add, depth + 1));
+  else if (v !== null && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v as Obj)) checkNoCredentials(x, /^[A-Za-z_][\w-]*$/.test(k) ? (at ? `${at}.${k}` : k) : `${at}["${k}"]`, add, depth + 1);
+  }
+}
 
 function matches(selector: Obj | undefined, labels: Obj | undefined): boolean {
   const entries = Object.entries(selector ?? {});
