@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Peer, PolicyRule } from './network-policy';
 import { Checker } from './private/checks';
-import { isDns1123Subdomain, isIpAddress, parseCidr } from './private/k8s-names';
+import { hasNumericTld, isDns1123Subdomain, isIpAddress, parseCidr } from './private/k8s-names';
 import { S, validateArgs, validateProps } from './private/validate';
 
 /**
@@ -114,6 +114,9 @@ export class ManagedDependency extends Construct {
     const host = props.externalName;
     if (typeof host !== 'string' || isIpAddress(host)) {
       check.fail('externalName', host, 'be a DNS host name, not an IP address (Kubernetes would look the digits up as a name)', 'use the provider\'s host name, e.g. "myserver.postgres.database.azure.com", and put the IP in `cidrs`');
+    }
+    if (hasNumericTld(host)) {
+      check.fail('externalName', host, 'be a DNS host name: it looks like an IPv4 address but is not one (each number must be 0 to 255), and no top-level domain is numeric', 'use the provider\'s host name, and put its address range in `cidrs`');
     }
     if (!isDns1123Subdomain(host) || !host.includes('.')) {
       check.fail('externalName', host, 'be a fully qualified host name: a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters) with at least one dot, without a scheme, port or trailing dot',

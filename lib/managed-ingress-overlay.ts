@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Checker } from './private/checks';
+import { ingressPathProblem } from './private/k8s-names';
 import { IngressController, Route, RenderedRouteGroup, RouteProtocol, TlsEntry, checkHost, checkNginxAnnotations } from './routing';
 import { Hop, checkTimeoutBudget } from './timeout-budget';
 import { S, routeFix, validateArgs, validateProps } from './private/validate';
@@ -157,6 +158,10 @@ export class ManagedIngressOverlay extends Construct {
     if (typeof owner.servicePort === 'number') check.portNumber('owner.servicePort', owner.servicePort);
     else check.portName('owner.servicePort', owner.servicePort);
     const ownerPaths = owner.paths ?? ['/'];
+    ownerPaths.forEach((p, i) => {
+      const problem = ingressPathProblem(p);
+      if (problem) check.fail(`owner.paths[${i}]`, p, problem, 'copy the paths from the owner\'s Ingress, e.g. "/"');
+    });
     props.hosts.forEach((h, i) => checkHost(check, `hosts[${i}]`, h));
     if (props.hosts.length === 0) check.fail('hosts', props.hosts, 'list at least one host of the owner\'s Ingress', 'add the hosts, e.g. ["api.example.com"]');
     if (new Set(props.hosts).size !== props.hosts.length) check.fail('hosts', props.hosts, 'not repeat a host', 'remove the duplicate');

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { OwnedNamespace, PodSecurityLevel, isClusterNamespace } from './namespace';
 import { PolicyPort, PolicyRule, Peer, WorkloadNetworkPolicy, dnsEgress } from './network-policy';
 import { Checker } from './private/checks';
-import { isClusterOwnedNamespace, isLabelValue, isQualifiedName, parseCidr } from './private/k8s-names';
+import { hasNumericTld, isClusterOwnedNamespace, isDns1123Subdomain, isIpAddress, isLabelValue, isPortNumber, isQualifiedName, parseCidr } from './private/k8s-names';
 import { ContainerPort, WorkloadProps, podTemplate, renderRoutes, resolveWorkload } from './private/pod-spec';
 import { RoutesOptions } from './realtime-service';
 import { IngressController, RenderedRouteGroup, controllerSources } from './routing';
@@ -244,6 +244,7 @@ export class MediaServer extends Construct {
     for (const k of ['tcp_port', 'port_range_start', 'port_range_end', 'use_external_ip']) {
       if (k in rtcExtra) check.fail(`config.rtc.${k}`, rtcExtra[k], 'be unset: the construct derives it from its ports', 'set rtcTcpPort or udpPortRange');
     }
+    if (props.redisAddress !== undefined) checkRedisAddress(check, props.redisAddress);
     const livekitConfig = {
       ...extra,
       port: signalling,
@@ -345,4 +346,22 @@ function checkNoSecrets(check: Checker, prop: string, value: unknown): void {
     }
     checkNoSecrets(check, `${prop}.${k}`, v);
   }
+}
+
+/** LiveKit's `redis.address`: `host:port` (a DNS name or an IP address), no scheme, no credentials. */
+function checkRedisAddress(check: Checker, address: string): void {
+  const prop = 'redisAddress';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(address)) {
+    const bare = address.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/^[^@/]*@/, '').replace(/\/.*$/, '');
+    check.fail(prop, address, 'be host:port without a scheme (LiveKit reads redis.address as an address, not a URL)', `use "${bare}"; turn TLS on with config.redis.use_tls`);
+  }
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:]+)(?::([0-9]+))?$/.exec(address);
+  const host = m?.[1] ?? '';
+  const port = m?.[2];
+  const ipLike = /^[0-9.]+$/.test(host);
+  const hostOk = host.startsWith('[') ? isIpAddress(host.slice(1, -1)) : ipLike ? isIpAddress(host) : isDns1123Subdomain(host) && !hasNumericTld(host);
+  if (!m || !hostOk) {
+    check.fail(prop, address, 'be host:port with a DNS name or an IP address (each number of an IPv4 address from 0 to 255), e.g. "redis.livekit.svc.cluster.local:6379"', ipLike ? 'correct the address' : 'use the Redis host name and port, e.g. "redis-master.livekit.svc.cluster.local:6379"');
+  }
+  if (port !== undefined && !isPortNumber(Number(port))) check.fail(prop, address, 'have a port from 1 to 65535', `use "${host}:6379"`);
 }

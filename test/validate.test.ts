@@ -280,6 +280,20 @@ const CASES2: Array<[string, () => unknown, string]> = [
     "[app/Obj] ConfigMap kube-public/x 'metadata.namespace' is \"kube-public\": must not be a kube-* namespace: those belong to the cluster and its add-ons. Fix: deploy into a namespace of your own\n[app/Obj] ConfigMap kube-public/x 'data.url' is \"postgres://app:***@db:5432/app\": must carry no credential (found a password in the URL's userinfo (scheme://user:password@host)): dist/ is committed in plain text. Fix: load the value from a Secret (ExternalSecretSource, KeyVaultSecretProviderClass or SecretMount.envFromSecret)"],
   ['a synthesized annotation carries a GitHub token', synthRules({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'game', annotations: { 'example.com/token': 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' } } }),
     "[app/Obj] ConfigMap game/x 'metadata.annotations[\"example.com/token\"]' is \"<40 characters, not shown>\": must carry no credential (found a GitHub token): dist/ is committed in plain text. Fix: load the value from a Secret (ExternalSecretSource, KeyVaultSecretProviderClass or SecretMount.envFromSecret)"],
+  ['a route host is the mistyped IP 300.1.2.3', svc({ routes: { hosts: ['300.1.2.3'], routes: [Route.http('/')] } }),
+    "[test/Svc] RealtimeService 'routes.hosts[0]' is \"300.1.2.3\": must be a DNS name (a DNS-1123 subdomain, or \"*.\" followed by one), not an IP address. Fix: use the public host name, e.g. \"api.example.com\""],
+  ['an ExternalName is the mistyped IP 300.1.2.3', () => new ManagedDependency(chart(), 'Pg', { name: 'pg', externalName: '300.1.2.3', ports: [DependencyPort.postgres()], cidrs: ['10.0.0.0/24'] }),
+    "[test/Pg] ManagedDependency 'externalName' is \"300.1.2.3\": must be a DNS host name: it looks like an IPv4 address but is not one (each number must be 0 to 255), and no top-level domain is numeric. Fix: use the provider's host name, and put its address range in `cidrs`"],
+  ['an owner path of an overlay has a space', () => new ManagedIngressOverlay(chart(), 'Ov', { name: 'ov', owner: { ingressName: 'own', serviceName: 'own', servicePort: 80, paths: ['/api v2'] }, hosts: ['a.example.com'], routes: [Route.websocket('/ws')] }),
+    "[test/Ov] ManagedIngressOverlay 'owner.paths[0]' is \"/api v2\": must contain only letters, digits, \".\", \"_\", \"-\" and \"/\" (ingress-nginx strict path validation). Fix: copy the paths from the owner's Ingress, e.g. \"/\""],
+  ['the TLS secret name is empty (it would silently drop TLS)', svc({ routes: { hosts: ['a.example.com'], routes: [Route.http('/')], tlsSecretName: '' } }),
+    "[test/Svc] RealtimeService 'routes.tlsSecretName' is \"\": must be a non-empty name without spaces or control characters. Fix: pass a value such as \"api-example-com-tls\""],
+  ['the Redis address is a URL', media('livekit', { redisAddress: 'rediss://redis.example.com:6380' }),
+    "[test/Media] MediaServer 'redisAddress' is \"rediss://redis.example.com:6380\": must be host:port without a scheme (LiveKit reads redis.address as an address, not a URL). Fix: use \"redis.example.com:6380\"; turn TLS on with config.redis.use_tls"],
+  ['the Redis address is the mistyped IP 300.1.2.3', media('livekit', { redisAddress: '300.1.2.3:6379' }),
+    "[test/Media] MediaServer 'redisAddress' is \"300.1.2.3:6379\": must be host:port with a DNS name or an IP address (each number of an IPv4 address from 0 to 255), e.g. \"redis.livekit.svc.cluster.local:6379\". Fix: correct the address"],
+  ['the Redis address has port 70000', media('livekit', { redisAddress: 'redis.example.com:70000' }),
+    "[test/Media] MediaServer 'redisAddress' is \"redis.example.com:70000\": must have a port from 1 to 65535. Fix: use \"redis.example.com:6379\""],
 ];
 
 describe('the boundary validator', () => {

@@ -48,9 +48,17 @@ export function isIpAddress(s: string): boolean {
   if (m) return m.slice(1).every((o) => Number(o) <= 255);
   return s.includes(':') && /^[0-9a-fA-F:.]+$/.test(s);
 }
-/** Ingress host: a DNS-1123 subdomain or `*.` plus one, never an IP address. */
+/**
+ * A DNS name whose last label is all digits (`300.1.2.3`, `10.0.0.256`): no top-level domain is
+ * numeric (RFC 3696 section 2), so it is a mistyped IPv4 address, never a host name.
+ */
+export function hasNumericTld(s: string): boolean {
+  return /(^|\.)[0-9]+$/.test(s);
+}
+
+/** Ingress host: a DNS-1123 subdomain or `*.` plus one, never an IP address or a mistyped one. */
 export function isIngressHost(s: string): boolean {
-  return !isIpAddress(s) && (isDns1123Subdomain(s) || isWildcardHost(s));
+  return !isIpAddress(s) && !hasNumericTld(s) && (isDns1123Subdomain(s) || isWildcardHost(s));
 }
 
 const INVALID_PATH_SEQUENCES = ['//', '/./', '/../', '%2f', '%2F'];

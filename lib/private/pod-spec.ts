@@ -114,7 +114,7 @@ export const ROUTES_OPTIONS: Shape = S.obj('RoutesOptions', {
   controller: S.inst(() => IngressController, 'an IngressController', 'use IngressController.nginx(), .traefik(), .gatewayApi({ gateway }) or .awsAlb({ idleTimeout, scheme })'),
   hosts: S.req(S.arr(S.str(), '["api.example.com"]'), '["api.example.com"]'),
   routes: S.req(S.arr(S.inst(() => Route, 'a Route made by Route.http(...) or Route.websocket(...)', routeFix)), '[Route.http("/api"), Route.websocket("/ws")]'),
-  tlsSecretName: S.str(),
+  tlsSecretName: S.name('api-example-com-tls'),
   annotations: S.rec(S.str()),
   hops: S.arr(S.inst(() => Hop, 'a Hop', 'use Hop.cloudflare(), Hop.azureLoadBalancer(), Hop.awsAlb(), Hop.nginxStream(), Hop.traefik() or Hop.custom(name, idleTimeout)')),
 });
