@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { credentialIn, redact } from './private/credentials';
 
 /**
  * One problem found in user input or in a synthesized object.
@@ -51,7 +52,7 @@ export function formatProblem(p: Problem): string {
 /** Formats a user value for an error message: strings quoted, objects as JSON. */
 export function formatValue(value: unknown): string {
   if (value === undefined) return 'not set';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return JSON.stringify(credentialIn(value) ? redact(value) : value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   try {
     return JSON.stringify(value, (_k, v) => describeInstance(v));
@@ -62,6 +63,7 @@ export function formatValue(value: unknown): string {
 
 /** A Duration as `Duration.hours(1)`, an instance of a class as `Route("/ws")`; plain values unchanged. */
 function describeInstance(v: unknown): unknown {
+  if (typeof v === 'string' && credentialIn(v)) return redact(v);
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
   const proto = Object.getPrototypeOf(v);
   if (proto === null || proto === Object.prototype) return v;

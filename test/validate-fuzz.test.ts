@@ -47,8 +47,9 @@ function structuredCloneish(o: any): any {
 }
 
 /** Builds every mutation; returns the raw (non-RealtimeConfigError) errors and the counts. */
-function run(list: typeof bases): { raw: string[]; refused: number; accepted: number } {
+function run(list: typeof bases): { raw: string[]; refused: number; accepted: number; misleading: string[] } {
   const raw: string[] = [];
+  const misleading: string[] = [];
   let refused = 0;
   let accepted = 0;
   for (const [name, make, base] of list) {
@@ -59,21 +60,40 @@ function run(list: typeof bases): { raw: string[]; refused: number; accepted: nu
           make(setAt(base, p, w));
           accepted++;
         } catch (e) {
-          if (e instanceof L.RealtimeConfigError) refused++;
+          if (e instanceof L.RealtimeConfigError) {
+            refused++;
+            // A fix is never built from the bad value ("undefined:1.0.0", "NaN", "[object Object]"),
+            // and a message never repeats a password.
+            for (const pr of e.problems) {
+              if (/undefined|\[object |NaN|"null|null:|=> 1|Symbol\(/.test(pr.fix.replace('leave it undefined', ''))) misleading.push(`${name} ${p.join('.')}: ${e.message}`);
+            }
+            if (e.message.includes(':pw@')) misleading.push(`${name} ${p.join('.')}: ${e.message}`);
+          }
           else raw.push(`${name} ${p.join('.')} = ${typeof w === 'symbol' ? 'Symbol' : typeof w === 'function' ? 'a function' : JSON.stringify(w)}: ${String(e)}`);
         }
       }
     }
   }
-  return { raw, refused, accepted };
+  return { raw, refused, accepted, misleading };
 }
 
 describe('mutation fuzz of the public inputs', () => {
   test('no mutation gives a raw error; most are refused', () => {
-    const { raw, refused, accepted } = run(bases);
+    const { raw, refused, accepted, misleading } = run(bases);
     expect(raw).toEqual([]);
+    expect(misleading).toEqual([]);
     expect(refused).toBeGreaterThan(3500);
     expect(refused / (refused + accepted)).toBeGreaterThan(0.9);
+  });
+
+  test('negative control: the harness reports a fix built from the bad value, and a repeated password', () => {
+    const fixFromValue: typeof bases = [['Leaky', (p) => {
+      if (typeof p.a !== 'string') throw new L.RealtimeConfigError([{ path: 'x', subject: 'X', prop: 'a', value: p.a, allowed: 'be a string', fix: `use "${String(p.a)}:1.0.0"` }]);
+      if (p.a.includes('@')) throw new L.RealtimeConfigError([{ path: 'x', subject: 'X', prop: 'a', value: 'hidden', allowed: 'be clean', fix: `not ${p.a}` }]);
+    }, { a: 'x' }]];
+    const { misleading } = run(fixFromValue);
+    expect(misleading.some((m) => m.includes('undefined:1.0.0') || m.includes('NaN:1.0.0'))).toBe(true);
+    expect(misleading.some((m) => m.includes(':pw@'))).toBe(true);
   });
 
   test('negative control: the harness reports a construct that throws a raw TypeError', () => {

@@ -64,9 +64,10 @@ export function withoutUserinfo(s: string): string {
 /** The string with the secret part masked, for messages (which end up in CI logs). */
 export function redact(s: string): string {
   if (s.length > 4096) return `<${s.length} characters, not shown>`;
-  const url = s.replace(/([a-z][a-z0-9+.-]*:\/\/)([^/\s:@?#]*):([^/\s@?#]+)@/gi, '$1$2:***@');
-  if (url !== s) return url;
-  const kv = s.replace(/(^|[\s;&?,-])(password|passwd|pwd|secret|client_secret|token|access_token|api[-_]?key|apikey|accountkey|sharedaccesskey|access[-_]?key|secret[-_]?key)=([^\s;&,'"]{3,})/gi, '$1$2=***');
-  if (kv !== s) return kv;
-  return `<${s.length} characters, not shown>`;
+  const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)([^/\s:@?#]*):([^/\s@?#]+)@/gi;
+  const KV = /(^|[\s;&?,-])(password|passwd|pwd|secret|client_secret|token|access_token|api[-_]?key|apikey|accountkey|sharedaccesskey|access[-_]?key|secret[-_]?key)=([^\s;&,'"]{3,})/gi;
+  // Idempotent: an already masked value stays as it is.
+  let out = s.replace(URL_USERINFO, '$1$2:***@').replace(KV, '$1$2=***');
+  if (credentialIn(out.replace(/:\*\*\*@/g, '@').replace(/=\*\*\*/g, '='))) out = `<${s.length} characters, not shown>`;
+  return out;
 }

@@ -95,7 +95,15 @@ export function enumNames(enumName: string, e: Record<string, unknown>): Record<
 export function validateProps(scope: IConstruct | string, subject: string, props: unknown, shape: Shape, prefix = ''): void {
   const problems: Problem[] = [];
   const path = typeof scope === 'string' ? scope : scope.node.path;
-  const report = (prop: string, value: unknown, allowed: string, fix: string) => problems.push({ path, subject, prop: prop || 'props', value, allowed, fix });
+  const report = (prop: string, value: unknown, allowed: string, fix: string) => {
+    // A value that carries a credential is never repeated in a message (messages end up in CI logs).
+    if (typeof value === 'string' && value.length > 0 && credentialIn(value)) {
+      const shown = redact(value);
+      problems.push({ path, subject, prop: prop || 'props', value: shown, allowed, fix: fix.split(value).join(shown) });
+      return;
+    }
+    problems.push({ path, subject, prop: prop || 'props', value, allowed, fix });
+  };
   walk(shape, props, prefix, report, shape);
   if (problems.length > 0) throw new RealtimeConfigError(problems);
 }
@@ -143,9 +151,10 @@ function scanCredentials(value: unknown, prop: string, report: Report, depth: nu
 
 const join = (prefix: string, key: string) => (prefix ? `${prefix}.${key}` : key);
 
-function walk(shape: Shape, value: unknown, prop: string, report: Report, root: Shape): boolean {
+function walk(shape: Shape, value: unknown, prop: string, report: Report, root: Shape, required = true, inArray = false, example?: string): boolean {
   if (value === null && shape.t !== 'any' && shape.t !== 'literal') {
-    report(prop, null, `be ${describe(shape)}`, 'omit the prop (leave it undefined) to get the default, or pass a value');
+    report(prop, null, `be ${describe(shape)}`,
+      inArray ? 'remove the null entry' : required ? `pass a value, e.g. ${example ?? exampleOf(shape)}` : `omit the prop (leave it undefined) to get the default, or pass e.g. ${example ?? exampleOf(shape)}`);
     return false;
   }
   switch (shape.t) {
@@ -154,7 +163,7 @@ function walk(shape: Shape, value: unknown, prop: string, report: Report, root: 
       return true;
     case 'string':
       if (typeof value !== 'string') {
-        report(prop, value, `be ${describe(shape)}`, stringFix(value, shape));
+        report(prop, value, `be ${describe(shape)}`, stringFix(value, shape, example));
         return false;
       }
       if (!scanCredentials(value, prop, report, 0)) return false;
@@ -209,7 +218,7 @@ function walk(shape: Shape, value: unknown, prop: string, report: Report, root: 
       }
       let ok = true;
       value.forEach((item, i) => {
-        ok = walk(shape.of, item, `${prop}[${i}]`, report, root) && ok;
+        ok = walk(shape.of, item, `${prop}[${i}]`, report, root, true, true) && ok;
       });
       return ok;
     }
@@ -239,7 +248,7 @@ function walk(shape: Shape, value: unknown, prop: string, report: Report, root: 
           }
           continue;
         }
-        ok = walk(f.shape, v, join(prop, k), report, root) && ok;
+        ok = walk(f.shape, v, join(prop, k), report, root, f.required, false, f.example) && ok;
       }
       const known = Object.keys(shape.fields);
       if (shape.open) return ok;
@@ -404,10 +413,10 @@ function dnsify(s: string, dots: boolean): string {
 
 // ---- fixes that fit the input ------------------------------------------------------------------
 
-function stringFix(value: unknown, shape: Extract<Shape, { t: 'string' }>): string {
-  if (typeof value === 'number' || typeof value === 'boolean') return `pass it as a string: "${String(value)}"`;
+function stringFix(value: unknown, shape: Extract<Shape, { t: 'string' }>, example?: string): string {
+  if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') return `pass it as a string: "${String(value)}"`;
   if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string') return `pass the string itself, not an array: ${JSON.stringify(value[0])}`;
-  return `pass a string such as ${JSON.stringify(shape.example ?? KIND_EXAMPLE[shape.kind])}`;
+  return `pass a string such as ${example ?? JSON.stringify(shape.example ?? KIND_EXAMPLE[shape.kind])}`;
 }
 
 function numberFix(value: unknown, int: boolean): string {
