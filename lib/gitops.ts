@@ -275,6 +275,20 @@ export interface ArgoCdAppsProps {
   readonly root?: string;
 }
 
+/** The shape of {@link ArgoCdAppsProps}. @internal */
+export const ARGO_CD_APPS_PROPS = S.obj('ArgoCdAppsProps', {
+  name: S.str(),
+  source: S.req(S.str(), '"apps/argocd.ts"'),
+  apps: S.req(S.arr(S.open('AppSpec', { name: S.req(S.str(), '"my-app"'), source: S.req(S.str(), '"apps/my-app.ts"'), define: S.req(S.fn(), '(chart, target) => { ... }') }), '[myApp]'), '[myApp]'),
+  repoURL: S.req(S.str(), '"https://git.example.com/platform/realtime.git"'),
+  targetRevision: S.req(S.str(), '"main"'),
+  distPath: S.str(),
+  namespace: S.str(),
+  project: S.str(),
+  destination: S.fn(),
+  root: S.str(),
+});
+
 /**
  * An {@link AppSpec} that writes one Argo CD Application per app and target into
  * `dist/<name>/` (e.g. `dist/argocd/argocd.application.mentra-cloud-us-central-prod.yaml`), each
@@ -286,6 +300,7 @@ export interface ArgoCdAppsProps {
  * delete a running environment behind the reviewer's back.
  */
 export function argoCdApps(props: ArgoCdAppsProps): AppSpec {
+  validateProps('argoCdApps', 'argoCdApps', props, ARGO_CD_APPS_PROPS);
   const folder = props.name ?? 'argocd';
   const dist = (props.distPath ?? 'dist').replace(/\/+$/, '');
   const destination = props.destination ?? ((_app: AppSpec, target?: Target) => (target ? ArgoCdCluster.named(target.cluster) : ArgoCdCluster.inCluster()));

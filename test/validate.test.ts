@@ -10,7 +10,7 @@ const {
   RealtimeService, WebService, WorkerPool, MediaServer, ManagedIngressOverlay, UdpLoadBalancer, Fleet, NamespaceIsolation, ManagedDependency,
   ExternalSecretSource, KeyVaultSecretProviderClass, WorkloadNetworkPolicy, Route, Hop, IngressController, LoadBalancerPreset, RemoteSecret, Peer,
   DisruptionBudget, PreStopHook, UdpRouting, WorkerScaling, SecretStoreRef, ClusterProvider, ArgoCdCluster, ArgoCdApplication, NginxStreamLoadBalancer,
-  GatewayUdpRoute, OwnerTls, DependencyPort, traefikStaticConfig, AlbScheme, AlbTargetType, checkObject,
+  GatewayUdpRoute, OwnerTls, DependencyPort, traefikStaticConfig, AlbScheme, AlbTargetType, checkObject, argoCdApps,
 } = L as any;
 const chart = () => new Chart(new App(), 'test', { namespace: 'game' });
 const IMAGE = 'ghcr.io/acme/game:1.0.0';
@@ -110,6 +110,12 @@ const CASES: Array<[string, () => unknown, string]> = [
     "[test/Svc] RealtimeService 'http' is \"redis://:***@h:6379\": must be an object (HttpEndpoint). Fix: pass an object, e.g. { port: 8080 }"],
   ['NaN where a string goes (the fix never suggests "NaN")', svc({ name: NaN }),
     "[test/Svc] RealtimeService 'name' is NaN: must be a string. Fix: pass a string such as \"my-service\""],
+  ['argoCdApps is given one app name instead of a list', () => argoCdApps({ source: 'apps/argocd.ts', apps: 'mentra-cloud', repoURL: 'https://git.example.com/r.git', targetRevision: 'main' }),
+    "[argoCdApps] argoCdApps 'apps' is \"mentra-cloud\": must be an array of objects (AppSpec). Fix: pass an array, e.g. [myApp]"],
+  ['argoCdApps is given a repoURL with a token (the fix names the Argo CD repository Secret)', () => argoCdApps({ source: 'apps/argocd.ts', apps: [], repoURL: 'https://bot:glpat-abcdefghijkl@git.example.com/r.git', targetRevision: 'main' }),
+    "[argoCdApps] argoCdApps 'repoURL' is \"https://bot:***@git.example.com/r.git\": must carry no credential (found a password in the URL's userinfo (scheme://user:password@host)): every string here is committed to dist/ in plain text. Fix: remove the credentials from the URL (\"https://git.example.com/r.git\") and register them with Argo CD as a repository Secret (argocd.argoproj.io/secret-type: repository)"],
+  ['argoCdApps is given repoUrl (case typo)', () => argoCdApps({ source: 'apps/argocd.ts', apps: [], repoUrl: 'https://git.example.com/r.git', targetRevision: 'main' }),
+    "[argoCdApps] argoCdApps 'repoUrl' is \"https://git.example.com/r.git\": must be one of the props of ArgoCdAppsProps (name, source, apps, repoURL, targetRevision, distPath, namespace, project, destination, root): an unknown prop would be ignored silently. Fix: did you mean 'repoURL'?"],
   ['Route.http timeout number', () => Route.http('/api', { timeout: 30 }),
     "[Route.http] Route 'options.timeout' is 30: must be a Duration (from cdk8s). Fix: pass Duration.seconds(30) if you meant seconds (import { Duration } from 'cdk8s'); a bare number has no unit"],
   ['Route.websocket timeout', () => Route.websocket('/ws', { timeout: Duration.hours(1) }),
@@ -231,7 +237,7 @@ const CASES: Array<[string, () => unknown, string]> = [
   ['GatewayUdpRoute port string', () => new GatewayUdpRoute(chart(), 'U', { name: 'u', gateway: { name: 'edge', sectionName: 'udp' }, serviceName: 'game-udp', port: '7777' }),
     "[test/U] GatewayUdpRoute 'port' is \"7777\": must be a whole number. Fix: pass the number 7777 without quotes"],
   ['ArgoCdApplication repo creds', () => new ArgoCdApplication(chart(), 'App', { name: 'a', repoURL: 'https://deploy:ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/o/r.git', targetRevision: 'main', path: 'dist/a', destination: ArgoCdCluster.inCluster() }),
-    "[test/App] ArgoCdApplication 'repoURL' is \"https://deploy:***@github.com/o/r.git\": must carry no credential (found a password in the URL's userinfo (scheme://user:password@host)): every string here is committed to dist/ in plain text. Fix: remove the credentials from the URL (\"https://github.com/o/r.git\") and give the app the password from a Secret through `secrets` (ExternalSecretSource.envFrom or SecretMount.envFromSecret)"],
+    "[test/App] ArgoCdApplication 'repoURL' is \"https://deploy:***@github.com/o/r.git\": must carry no credential (found a password in the URL's userinfo (scheme://user:password@host)): every string here is committed to dist/ in plain text. Fix: remove the credentials from the URL (\"https://github.com/o/r.git\") and register them with Argo CD as a repository Secret (argocd.argoproj.io/secret-type: repository)"],
   ['ArgoCdApplication destination string', () => new ArgoCdApplication(chart(), 'App', { name: 'a', repoURL: 'https://github.com/o/r.git', targetRevision: 'main', path: 'dist/a', destination: 'in-cluster' }),
     "[test/App] ArgoCdApplication 'destination' is \"in-cluster\": must be an ArgoCdCluster. Fix: use ArgoCdCluster.named(\"name\"), ArgoCdCluster.server(\"https://...\") or ArgoCdCluster.inCluster()"],
 ];

@@ -130,7 +130,9 @@ function scanCredentials(value: unknown, prop: string, report: Report, depth: nu
     if (!what) return true;
     const stripped = withoutUserinfo(value);
     report(prop, redact(value), `carry no credential (found ${what}): every string here is committed to dist/ in plain text`,
-      stripped !== value
+      stripped !== value && /repoURL$/i.test(prop)
+        ? `remove the credentials from the URL (${JSON.stringify(credentialIn(stripped) ? redact(stripped) : stripped)}) and register them with Argo CD as a repository Secret (argocd.argoproj.io/secret-type: repository)`
+        : stripped !== value
         ? `remove the credentials from the URL (${JSON.stringify(credentialIn(stripped) ? redact(stripped) : stripped)}) and give the app the password from a Secret through \`secrets\` (ExternalSecretSource.envFrom or SecretMount.envFromSecret)`
         : 'load the value from a Secret through `secrets` (ExternalSecretSource.envFrom, KeyVaultSecretProviderClass or SecretMount.envFromSecret)');
     return false;
