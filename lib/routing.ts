@@ -274,7 +274,7 @@ export abstract class IngressController {
    * @see https://kubernetes.github.io/ingress-nginx/user-guide/miscellaneous/#websockets
    */
   public static nginx(props: NginxIngressControllerProps = {}): IngressController {
-    validateArgs('IngressController.nginx', 'IngressController', { props }, { props: S.obj('NginxIngressControllerProps', { className: S.str(), namespace: S.str() }) });
+    validateArgs('IngressController.nginx', 'IngressController', { props }, { props: S.obj('NginxIngressControllerProps', { className: S.str(), namespace: S.str('dns-label', 'ingress-nginx') }) });
     return new NginxIngressController(props.className ?? 'nginx', props.namespace ?? 'ingress-nginx');
   }
 

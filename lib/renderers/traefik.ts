@@ -50,7 +50,7 @@ export interface TraefikControllerProps {
 
 const ENTRY_POINT_TIMEOUTS = S.obj('TraefikEntryPointTimeouts', { readTimeout: S.dur(), idleTimeout: S.dur() });
 /** The shape of {@link TraefikControllerProps}. @internal */
-export const TRAEFIK_CONTROLLER_PROPS = S.obj('TraefikControllerProps', { entryPoints: S.arr(S.str(), '["websecure"]'), entryPointTimeouts: ENTRY_POINT_TIMEOUTS, namespace: S.str() });
+export const TRAEFIK_CONTROLLER_PROPS = S.obj('TraefikControllerProps', { entryPoints: S.arr(S.str(), '["websecure"]'), entryPointTimeouts: ENTRY_POINT_TIMEOUTS, namespace: S.str('dns-label', 'traefik') });
 /** The shape of {@link TraefikStaticConfigProps}. @internal */
 export const TRAEFIK_STATIC_CONFIG_PROPS = S.obj('TraefikStaticConfigProps', {
   entryPointTimeouts: ENTRY_POINT_TIMEOUTS,
