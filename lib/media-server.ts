@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { OwnedNamespace, PodSecurityLevel, isClusterNamespace } from './namespace';
 import { PolicyPort, PolicyRule, Peer, WorkloadNetworkPolicy, dnsEgress } from './network-policy';
 import { Checker } from './private/checks';
-import { hasNumericTld, isClusterOwnedNamespace, isDns1123Subdomain, isIpAddress, isLabelValue, isPortNumber, isQualifiedName, parseCidr } from './private/k8s-names';
+import { hasNumericTld, isDns1123Subdomain, isIpAddress, isLabelValue, isPortNumber, isQualifiedName, parseCidr } from './private/k8s-names';
 import { ContainerPort, WorkloadProps, podTemplate, renderRoutes, resolveWorkload } from './private/pod-spec';
 import { RoutesOptions } from './realtime-service';
 import { IngressController, RenderedRouteGroup, controllerSources } from './routing';
@@ -254,10 +254,6 @@ export class MediaServer extends Construct {
     const env = [...w.env, { name: 'LIVEKIT_CONFIG', value: toYaml(livekitConfig) }].sort((a, b) => (a.name < b.name ? -1 : 1));
 
     // ---- Namespace ----
-    if ((props.namespaceObject ?? true) && isClusterOwnedNamespace(w.namespace)) {
-      check.fail('namespace', w.namespace, `not be ${w.namespace === 'default' ? '"default"' : 'a kube-* namespace'} while the MediaServer writes its Namespace object (Pod Security "privileged"): the cluster owns that namespace, and the label would relax Pod Security for every workload in it`,
-        'deploy the MediaServer into a namespace of its own, e.g. "livekit"');
-    }
     if (props.namespaceObject ?? true) {
       if (isClusterNamespace(w.namespace)) {
         check.fail('namespace', w.namespace, 'be a namespace of its own, not "default" or "kube-*": hostNetwork needs Pod Security "privileged", and this construct would emit that Namespace object, taking over a namespace the cluster owns',

@@ -2,6 +2,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DEFAULT_SYNC_WAVES, SYNC_WAVE_ANNOTATION } from './gitops';
 import { Checker } from './private/checks';
+import { S, validateArgs, validateProps } from './private/validate';
 
 /** Label prefix of Pod Security Admission (`pod-security.kubernetes.io/<mode>[-version]`). */
 const PSA_PREFIX = 'pod-security.kubernetes.io';
@@ -34,10 +35,12 @@ export class PodSecurityLevel {
   }
   /** Minimally restrictive: no hostNetwork, host ports, privileged containers. */
   public static baseline(reason: string): PodSecurityLevel {
+    validateArgs('PodSecurityLevel.baseline', 'PodSecurityLevel', { reason }, { reason: S.req(S.str(), '"<which pod needs what>"') });
     return new PodSecurityLevel('baseline', reason);
   }
   /** Unrestricted (e.g. hostNetwork for a media server's UDP port range). Put nothing else in the namespace. */
   public static privileged(reason: string): PodSecurityLevel {
+    validateArgs('PodSecurityLevel.privileged', 'PodSecurityLevel', { reason }, { reason: S.req(S.str(), '"hostNetwork for a UDP port range"') });
     return new PodSecurityLevel('privileged', reason);
   }
   private constructor(
@@ -57,6 +60,13 @@ export interface OwnedNamespaceProps {
   /** Extra labels. @default - none */
   readonly labels?: Record<string, string>;
 }
+
+/** The shape of {@link OwnedNamespaceProps}. @internal */
+export const OWNED_NAMESPACE_PROPS = S.obj('OwnedNamespaceProps', {
+  name: S.str(),
+  podSecurity: S.inst(() => PodSecurityLevel, 'a PodSecurityLevel', 'use PodSecurityLevel.restricted(), .baseline(reason) or .privileged(reason)'),
+  labels: S.rec(S.str()),
+});
 
 /**
  * A namespace the app owns: its Namespace object, with Pod Security Admission labels for all three
@@ -84,6 +94,7 @@ export class OwnedNamespace extends Construct {
   constructor(scope: Construct, id: string, props: OwnedNamespaceProps = {}) {
     super(scope, id);
     const check = new Checker(this, 'OwnedNamespace');
+    validateProps(this, 'OwnedNamespace', props, OWNED_NAMESPACE_PROPS);
     const name = (this.name = check.namespace('name', props.name ?? Chart.of(this).namespace));
     if (isClusterNamespace(name)) {
       check.fail('name', name, 'not be "default" or start with "kube-": those namespaces belong to the cluster, and an app that emits one takes it over (its labels) and prunes it with the app',

@@ -120,14 +120,3 @@ export function parseQuantity(q: string | number): number | undefined {
   const mult = suffix.startsWith('e') || (suffix.startsWith('E') && suffix.length > 1) ? 10 ** Number(suffix.slice(1)) : SUFFIX[suffix];
   return Number(m[1]) * mult;
 }
-
-/**
- * Namespaces the cluster owns, not an app: `default` (shared by everything without a namespace,
- * and by PaaS layers such as Porter) and every `kube-*` namespace (kube-system, kube-public,
- * kube-node-lease). An app may run in `default`, but never writes its Namespace object (labels
- * such as Pod Security `enforce` would change for every workload there); nothing at all goes into
- * `kube-*`.
- */
-export function isClusterOwnedNamespace(ns: string): boolean {
-  return ns === 'default' || ns.startsWith('kube-');
-}

@@ -2,7 +2,7 @@ import { Problem } from '../errors';
 import { credentialIn, redact } from '../private/credentials';
 import {
   ingressPathProblem, isDns1035Label, isDns1123Label, isDns1123Subdomain, isIanaPortName, isIngressHost,
-  isClusterOwnedNamespace, isLabelValue, isPercent, isPortNumber, isQualifiedName, isStrictSubnet, parseCidr, parseQuantity,
+  isLabelValue, isPercent, isPortNumber, isQualifiedName, isStrictSubnet, parseCidr, parseQuantity,
 } from '../private/k8s-names';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -94,12 +94,9 @@ export function checkObject(o: SynthObject): Problem[] {
 
 type Add = (prop: string, value: unknown, allowed: string, fix: string) => void;
 
-/** Never a Namespace object for a namespace the cluster owns, and nothing inside `kube-*`. */
+/** Nothing inside `kube-*`: those namespaces belong to the cluster and its add-ons. */
 function checkOwnership(j: Obj, add: Add): void {
-  if (j.kind === 'Namespace' && typeof j.metadata?.name === 'string' && isClusterOwnedNamespace(j.metadata.name)) {
-    add('metadata.name', j.metadata.name, 'not be a namespace the cluster owns (default or kube-*): applying this object would take it over, e.g. change the Pod Security labels of every workload in it, and pruning it would delete them',
-      'deploy into a namespace of your own (and emit its Namespace object), or drop the Namespace object (e.g. MediaServer namespaceObject: false)');
-  }
+  // A Namespace object for default or kube-* is refused by the folder rules (checkFolder).
   const ns = j.metadata?.namespace;
   if (typeof ns === 'string' && ns.startsWith('kube-')) {
     add('metadata.namespace', ns, 'not be a kube-* namespace: those belong to the cluster and its add-ons', 'deploy into a namespace of your own');
