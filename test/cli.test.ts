@@ -28,31 +28,32 @@ function cli(cwd: string, argv: string[], env: Record<string, string> = {}): Run
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIo = { cwd, env, out: (l) => out.push(l), err: (l) => err.push(l) };
-  // A fresh module registry per run, as each `npx cdk8s-realtime` is a fresh process.
-  let code = -1;
-  jest.isolateModules(() => { code = runCommand(argv, io); });
+  const code = runCommand(argv, io);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
 /**
- * A plain JavaScript entry with two apps. Its variant (image, an extra object) is read from
- * variant.json at run time: Jest caches a module's source for the whole test file, so tests edit
- * that file rather than the entry.
+ * A plain JavaScript entry with two apps. Its variant (image, an extra object, apps dropped) is
+ * read from variant.json whenever `apps` is read: Node (and Jest) cache a required module, so
+ * tests edit that file rather than the entry.
  */
 const ENTRY = `
 const fs = require('fs');
 const path = require('path');
 const { ApiObject } = require('cdk8s');
 const { RealtimeService } = require(${JSON.stringify(LIB)});
-const v = JSON.parse(fs.readFileSync(path.join(__dirname, 'variant.json'), 'utf8'));
+const variant = () => JSON.parse(fs.readFileSync(path.join(__dirname, 'variant.json'), 'utf8'));
 const cm = (chart, id, name) => new ApiObject(chart, id, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { a: 'b' } });
-exports.apps = [
-  { name: 'web', source: 'main.js', namespace: 'web', externalNamespaces: [{ name: 'web', owner: 'the test' }], define: (chart) => {
-    new RealtimeService(chart, 'Web', { name: 'web', image: v.image, http: { port: 8080 } });
-    if (v.extra) cm(chart, 'Extra', 'extra');
-  } },
-  { name: 'other', source: 'main.js', namespace: 'other', externalNamespaces: [{ name: 'other', owner: 'the test' }], define: (chart) => { cm(chart, 'Config', 'settings'); } },
-].filter((a) => !(v.drop || []).includes(a.name));
+Object.defineProperty(exports, 'apps', { enumerable: true, get: () => {
+  const v = variant();
+  return [
+    { name: 'web', source: 'main.js', namespace: 'web', externalNamespaces: [{ name: 'web', owner: 'the test' }], define: (chart) => {
+      new RealtimeService(chart, 'Web', { name: 'web', image: v.image, http: { port: 8080 } });
+      if (v.extra) cm(chart, 'Extra', 'extra');
+    } },
+    { name: 'other', source: 'main.js', namespace: 'other', externalNamespaces: [{ name: 'other', owner: 'the test' }], define: (chart) => { cm(chart, 'Config', 'settings'); } },
+  ].filter((a) => !v.drop.includes(a.name));
+} });
 `;
 function variant(opts: { image?: string; extra?: boolean; drop?: string[] } = {}): string {
   return JSON.stringify({ image: opts.image ?? 'ghcr.io/acme/web:1.0.0', extra: opts.extra ?? false, drop: opts.drop ?? [] });

@@ -9,9 +9,13 @@ import {
   Route, UdpRouting, synthesize,
 } from '../lib';
 import { scanObjects } from './security-scan';
+import { propertyRuns } from './util';
 
-/** Runs per property. CI runs them all; keep generators cheap rather than lowering this. */
-const NUM_RUNS = 500;
+/**
+ * Runs per property: 500 in CI (CDK8SRT_PROPERTY_RUNS=full, set by .ci/run), 50 in a plain
+ * `npm test` (see propertyRuns). Keep generators cheap rather than lowering the full count.
+ */
+const NUM_RUNS = propertyRuns(500);
 const params = { numRuns: NUM_RUNS };
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

@@ -7,6 +7,9 @@ import { AppSpec, ClusterProvider, Fleet, GENERATED_MARKER, RealtimeConfigError,
 import { APPS, REGENERATE } from '../apps';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8srt-'));
+/** One synthesis of every reference app (with this repository's headers), shared by the tests that only read it. */
+let shared: ReturnType<typeof synthesize> | undefined;
+const allApps = () => (shared ??= synthesize(APPS, { regenerate: REGENERATE }));
 
 function raw(chart: Chart, id: string, json: Record<string, unknown>): ApiObject {
   return new ApiObject(chart, id, json as never);
@@ -109,8 +112,8 @@ describe('synthesize', () => {
   });
 
   test('is deterministic: two syntheses of every reference app are byte-identical', () => {
-    const a = synthesize(APPS);
-    const b = synthesize(APPS);
+    const a = allApps();
+    const b = synthesize(APPS, { regenerate: REGENERATE });
     expect([...a.files.entries()]).toEqual([...b.files.entries()]);
   });
 
@@ -247,11 +250,11 @@ describe('chart by chart (synthesizeEach, synthesizeToDist)', () => {
   test('writes the same bytes as writeDist(synthesize()), and check mode compares', () => {
     const a = tmp();
     const b = tmp();
-    writeDist(a, synthesize(APPS));
-    const { summary, report } = synthesizeToDist(b, APPS);
+    writeDist(a, allApps());
+    const { summary, report } = synthesizeToDist(b, APPS, { regenerate: REGENERATE });
     expect(report!.written).toHaveLength(summary.files);
-    expect(diffDist(b, synthesize(APPS))).toEqual({ missing: [], changed: [], stale: [] });
-    expect(synthesizeToDist(a, APPS, { check: true }).diff).toEqual({ missing: [], changed: [], stale: [] });
+    expect(diffDist(b, allApps())).toEqual({ missing: [], changed: [], stale: [] });
+    expect(synthesizeToDist(a, APPS, { regenerate: REGENERATE, check: true }).diff).toEqual({ missing: [], changed: [], stale: [] });
   });
 
   test('fails when a later chart has a problem, and undoes every write of the earlier charts', () => {
@@ -288,9 +291,9 @@ describe('writeDist and diffDist', () => {
 
   test('re-writing an unchanged synthesis writes nothing', () => {
     const dir = tmp();
-    const result = synthesize(APPS);
+    const result = allApps();
     writeDist(dir, result);
-    const again = writeDist(dir, synthesize(APPS));
+    const again = writeDist(dir, allApps());
     expect(again).toEqual({ written: [], unchanged: result.files.size, deleted: [] });
   });
 
@@ -308,7 +311,7 @@ describe('writeDist and diffDist', () => {
 
   test('the committed dist/ is exactly what the reference apps synthesize (golden directory)', () => {
     const dir = tmp();
-    const result = synthesize(APPS, { regenerate: REGENERATE });
+    const result = allApps();
     writeDist(dir, result);
     const committed = path.join(__dirname, '..', 'dist');
     const diff = diffDist(committed, result);

@@ -3,13 +3,15 @@ import { ApiObject } from 'cdk8s';
 import { parse } from 'yaml';
 import { AppSpec, synthesize } from '../lib';
 import { canonicalize, toYaml } from '../lib/synth/yaml';
+import { propertyRuns } from './util';
 
 // toYaml() writes every scalar so that go-yaml v2 (kubectl's parser) reads back the same value;
 // `npm run test:yaml-go` proves that against the real Go decoder (all of dist/ and 50,000 fuzzed
 // strings). These tests need no Go: the exact forms of each class, and a round trip through the
 // `yaml` package's YAML 1.1 and 1.2 parsers.
 
-const RUNS = 300;
+/** 300 in CI (CDK8SRT_PROPERTY_RUNS=full), 30 in a plain `npm test` (see propertyRuns). */
+const RUNS = propertyRuns(300);
 
 describe('toYaml', () => {
   test.each([
