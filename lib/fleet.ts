@@ -111,7 +111,7 @@ export const FLEET_APP_SPEC = S.open('FleetAppSpec', {
  *   { name: 'us-central', envs: ['debug', 'dev', 'staging', 'prod'], provider: ClusterProvider.aks() },
  *   { name: 'france', envs: ['prod'], provider: ClusterProvider.aks() },
  * ] });
- * export const app = fleet.app({ name: 'my-app', source: 'apps/my-app.ts', define: (chart, t) => ... t.loadBalancer ... });
+ * export const app = fleet.app({ name: 'my-app', source: 'main.ts', define: (chart, t) => ... t.loadBalancer ... });
  * ```
  */
 export class Fleet {

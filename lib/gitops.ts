@@ -247,7 +247,7 @@ export class ArgoCdApplication extends Construct {
 export interface ArgoCdAppsProps {
   /** Folder under dist/ for the Applications. @default 'argocd' */
   readonly name?: string;
-  /** Source file, for the header of generated files, e.g. `apps/gitops.ts`. */
+  /** Source file, for the header of generated files, e.g. `main.ts`. */
   readonly source: string;
   /** The apps to deploy: one Application per app and target (or per app without targets). */
   readonly apps: AppSpec[];
