@@ -25,6 +25,7 @@ export interface InitReport {
 interface OwnPackage {
   readonly version: string;
   readonly devDependencies: Record<string, string>;
+  readonly allowScripts?: Record<string, boolean>;
 }
 
 /** This package's package.json: two folders up from build/cli/, one from cli/ in the repository. */
@@ -54,6 +55,7 @@ export function initProject(dir: string, options: InitOptions = {}): InitReport 
   const files = templates({
     name,
     packageSpec: options.packageSpec ?? `^${own.version}`,
+    allowScripts: own.allowScripts ?? {},
     versions: Object.fromEntries(['cdk8s', 'constructs', 'cdk8s-cli', 'typescript', 'jest', '@swc/jest', '@types/jest', '@types/node'].map((d) => [d, dev(d)])),
   });
   const existing = Object.keys(files).filter((f) => fs.existsSync(path.join(dir, f)));
@@ -70,6 +72,8 @@ export function initProject(dir: string, options: InitOptions = {}): InitReport 
 interface TemplateInput {
   readonly name: string;
   readonly packageSpec: string;
+  /** npm 11's install-script policy, as this package's own (see its README). */
+  readonly allowScripts: Record<string, boolean>;
   readonly versions: Record<string, string>;
 }
 
@@ -96,6 +100,10 @@ function templates(t: TemplateInput): Record<string, string> {
       'jest': v.jest,
       'typescript': v.typescript,
     },
+    // @swc/core's postinstall only checks for its native binary, and @parcel/watcher's (from
+    // cdk8s-cli) builds one from source when none is installed: both binaries come as optional
+    // packages, so neither script is needed, and npm 11 stops warning about them.
+    allowScripts: t.allowScripts,
     jest: {
       testEnvironment: 'node',
       roots: ['<rootDir>/test'],

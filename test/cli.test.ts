@@ -240,6 +240,8 @@ describe('init', () => {
     expect(pkg.devDependencies.typescript).toBe(own.devDependencies.typescript);
     expect(pkg.devDependencies['cdk8s-cli']).toBe(own.devDependencies['cdk8s-cli']);
     expect(fs.readFileSync(path.join(dir, 'cdk8s.yaml'), 'utf8')).toMatch(/^app: npx cdk8s-realtime synth$/m);
+    expect(pkg.allowScripts).toEqual(own.allowScripts);
+    expect(Object.keys(pkg.allowScripts)).toEqual(['@swc/core', '@parcel/watcher']);
   });
 
   test('the scaffolded main.ts synthesizes: a Fleet of two clusters, a RealtimeService with HTTP, WebSocket and UDP', () => {

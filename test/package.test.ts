@@ -176,6 +176,7 @@ export { files, diagram, bad };
 
 describe('a project made by `npx cdk8s-realtime init`, with the packed tarball', () => {
   let project: string;
+  let installWarnings: string[] = [];
   // cdk8s-cli checks the registry for a newer version of itself before every command; the
   // project's CI example turns that off the same way.
   const env = { ...process.env, CDK8S_CHECK_UPGRADE: 'false', CI: 'true' };
@@ -189,8 +190,16 @@ describe('a project made by `npx cdk8s-realtime init`, with the packed tarball',
     const out = run('node', [path.join(cliHome, 'node_modules', '.bin', 'cdk8s-realtime'), 'init', 'game', '--package', `file:${packed.tarball}`], parent);
     expect(out.split('\n')[0]).toBe('created 8 files in game: package.json, tsconfig.json, cdk8s.yaml, main.ts, test/main.test.ts, .gitignore, .github/workflows/kubernetes.yml, README.md');
     project = path.join(parent, 'game');
-    exec('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error']);
+    // The default log level, so npm's warnings show: the scaffold's allowScripts covers every
+    // install script of the tree (npm 11 warns about the others).
+    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: project, env, encoding: 'utf8' });
+    expect(install.status).toBe(0);
+    installWarnings = install.stderr.split('\n').filter((l) => l.startsWith('npm warn'));
   }, TIMEOUT);
+
+  test('installs without an install-scripts warning (the scaffold reviews them in allowScripts)', () => {
+    expect(installWarnings.filter((l) => /install-scripts/.test(l))).toEqual([]);
+  });
 
   test('`npx cdk8s-realtime synth` writes dist/ and prints the summary line', () => {
     const out = exec('npx', ['cdk8s-realtime', 'synth']);
