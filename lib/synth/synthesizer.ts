@@ -270,7 +270,7 @@ export function synthesizeEach(specs: AppSpec[], emit: (rel: string, content: st
 /** The file each target folder gets that lists what the cluster must already have. */
 export const PREREQUISITES_FILE = 'PREREQUISITES.md';
 
-/** Heading of the external-namespace table in PREREQUISITES.md (test/cluster reads the table under it). */
+/** Heading of the external-namespace table in PREREQUISITES.md (tools read the table under it, e.g. to create those namespaces in a test cluster). */
 export const EXTERNAL_NAMESPACES_HEADING = '## Namespaces created by someone else';
 
 function checkExternalNamespaces(spec: AppSpec): Map<string, string> {
