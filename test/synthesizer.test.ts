@@ -289,6 +289,25 @@ describe('writeDist and diffDist', () => {
     expect(fs.existsSync(path.join(dir, 'other'))).toBe(false);
   });
 
+  test('a generated file where a new target folder goes is replaced by the folder (it was a raw ENOTDIR)', () => {
+    const dir = tmp();
+    const app = (targets: AppSpec['targets'], files: string[]) => spec((chart, t) => { raw(chart, 'A', cm(`x-${t!.cluster}`)); }, { targets, appFiles: () => files.map((name) => ({ name, content: 'x' })) });
+    writeDist(dir, synthesize([app([{ cluster: 'a', env: 'e' }], ['us'])]));
+    const report = writeDist(dir, synthesize([app([{ cluster: 'a', env: 'e' }, { cluster: 'us', env: 'e' }], [])]));
+    expect(report.deleted).toEqual(['demo/us']);
+    expect(fs.readdirSync(path.join(dir, 'demo', 'us', 'e'))).toEqual(['demo.configmap.x-us.yaml']);
+  });
+
+  test('fails when a hand-written file stands where a target folder goes, and writes nothing', () => {
+    const dir = tmp();
+    writeDist(dir, synthesize([spec((chart) => { raw(chart, 'A', cm('x')); }, { targets: [{ cluster: 'a', env: 'e' }] })]));
+    fs.writeFileSync(path.join(dir, 'demo', 'us'), 'notes\n');
+    expect(() => writeDist(dir, synthesize([spec((chart, t) => { raw(chart, 'A', cm(`x-${t!.cluster}`)); }, { targets: [{ cluster: 'a', env: 'e' }, { cluster: 'us', env: 'e' }] })]))).toThrow(
+      `[demo/us] writeDist '(output folder)' is "demo/us": must be free: this synthesis writes the folder demo/us/e/ there, and the file in the way has no generated-file header (it is not ours to delete). Fix: move or rename the hand-written file ${path.join(dir, 'demo', 'us')}`);
+    expect(fs.readdirSync(path.join(dir, 'demo', 'a', 'e'))).toEqual(['demo.configmap.x.yaml']);
+    expect(fs.readFileSync(path.join(dir, 'demo', 'us'), 'utf8')).toBe('notes\n');
+  });
+
   test('re-writing an unchanged synthesis writes nothing', () => {
     const dir = tmp();
     const result = allApps();

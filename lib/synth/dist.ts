@@ -76,6 +76,8 @@ function walk(dir: string, rel: string, out: string[]): void {
 
 /** Suffix of a changed file's new content until the write is committed. */
 const PENDING = '.cdk8s-realtime-pending';
+/** Suffix of a stale generated file that stands where this write needs a folder, until commit. */
+const DISPLACED = '.cdk8s-realtime-displaced';
 
 /**
  * Writes (or, with `check`, compares) files one at a time, keeping only their names, and commits
@@ -94,6 +96,8 @@ export class DistWriter {
   /** Folders this write created: they held nothing before, so nothing in them needs reading. */
   private readonly newDirs = new Set<string>();
   private readonly knownDirs = new Set<string>();
+  /** Stale generated files moved aside because a folder of this write takes their path. */
+  private readonly displaced: string[] = [];
 
   constructor(private readonly outdir: string, private readonly check = false) {}
 
@@ -113,7 +117,7 @@ export class DistWriter {
       return;
     }
     if (!this.knownDirs.has(dir)) {
-      const first = fs.mkdirSync(dir, { recursive: true });
+      const first = this.mkdir(dir);
       this.knownDirs.add(dir);
       if (first !== undefined) {
         // Every folder from `first` down to `dir` is new.
@@ -130,11 +134,40 @@ export class DistWriter {
     this.written.push(rel);
   }
 
+  /**
+   * `mkdir -p`; a file of an older synthesis that stands where a folder is needed (an app file
+   * named like a cluster that came later) is moved aside and deleted on commit. A file without the
+   * generated-file marker in the way is refused.
+   */
+  private mkdir(dir: string): string | undefined {
+    for (;;) {
+      try {
+        return fs.mkdirSync(dir, { recursive: true });
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'ENOTDIR' && code !== 'EEXIST') throw e;
+        let blocking = dir;
+        while (path.dirname(blocking) !== blocking && !(fs.existsSync(blocking) && !fs.statSync(blocking).isDirectory())) blocking = path.dirname(blocking);
+        const rel = path.relative(this.outdir, blocking).split(path.sep).join('/');
+        if (path.dirname(blocking) === blocking || rel.startsWith('..')) throw e;
+        if (!isGenerated(blocking)) {
+          throw new RealtimeConfigError([{
+            path: rel, subject: 'writeDist', prop: '(output folder)', value: rel,
+            allowed: `be free: this synthesis writes the folder ${path.relative(this.outdir, dir).split(path.sep).join('/')}/ there, and the file in the way has no generated-file header (it is not ours to delete)`,
+            fix: `move or rename the hand-written file ${blocking}`,
+          }]);
+        }
+        fs.renameSync(blocking, blocking + DISPLACED);
+        this.displaced.push(rel);
+      }
+    }
+  }
+
   /** Generated files on disk that this synthesis did not produce (leftover pending files included). */
   public stale(): string[] {
     const all: string[] = [];
     walk(this.outdir, '', all);
-    const pending = new Set(this.pending.map((p) => p + PENDING));
+    const pending = new Set([...this.pending.map((p) => p + PENDING), ...this.displaced.map((p) => p + DISPLACED)]);
     return all.filter((f) => !this.files.has(f) && !pending.has(f) && isGenerated(path.join(this.outdir, f)));
   }
 
@@ -187,6 +220,7 @@ export class DistWriter {
       const file = path.join(this.outdir, rel);
       fs.renameSync(file + PENDING, file);
     }
+    for (const rel of this.displaced) fs.unlinkSync(path.join(this.outdir, rel + DISPLACED));
     for (const rel of deleted) {
       fs.unlinkSync(path.join(this.outdir, rel));
       let dir = path.dirname(path.join(this.outdir, rel));
@@ -195,7 +229,7 @@ export class DistWriter {
         dir = path.dirname(dir);
       }
     }
-    return { written: this.written, unchanged: this.unchanged, deleted: deleted.filter((f) => !f.endsWith(PENDING)) };
+    return { written: this.written, unchanged: this.unchanged, deleted: [...this.displaced, ...deleted.filter((f) => !f.endsWith(PENDING))].sort() };
   }
 
   /** Undoes every write: new files removed (with the folders they leave empty), pending ones dropped. */
@@ -209,8 +243,10 @@ export class DistWriter {
         dir = path.dirname(dir);
       }
     }
+    for (const rel of this.displaced) fs.renameSync(path.join(this.outdir, rel + DISPLACED), path.join(this.outdir, rel));
     this.pending.length = 0;
     this.created.length = 0;
+    this.displaced.length = 0;
   }
 }
 
