@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { httpProbe, wsIdleProbe, wsOpen } from './probes.mjs';
 import { DEAD_ADDRESSES, PODS, endpointSlice } from './harness-objects.mjs';
 
@@ -229,9 +230,12 @@ async function traefikHas(text, present = true, seconds = 10) {
 }
 // A request the proxy does not pass to any pod: 503 (no server) or 404 (no router).
 const refused = (s) => s === 503 || s === 404;
-const rolloutCheck = (controller, to, host, wsPath, p, portName, restPath = '/') => ({
+// `refusedWith`: what new requests get meanwhile, as measured: 503 where the router stays without
+// servers; 404 for Traefik's kubernetesCRD provider, which drops a router whose Service has no
+// ready endpoint (its allowEmptyServices option is off by default).
+const rolloutCheck = (controller, to, host, wsPath, p, portName, refusedWith, restPath = '/') => ({
   id: `rollout-endpoint/${controller}`,
-  expect: 'measured: an open WebSocket stays open (and echoes) after its endpoint turns not-ready and after it is removed from the EndpointSlice, while new requests are refused (503, or 404 where the router goes away)',
+  expect: `measured: an open WebSocket stays open (and echoes) after its endpoint turns not-ready and after it is removed from the EndpointSlice, while new requests get ${refusedWith}`,
   run: async () => {
     const ws = await wsOpen({ to, host, path: wsPath });
     if (ws.failed) return { error: ws.failed };
@@ -252,7 +256,7 @@ const rolloutCheck = (controller, to, host, wsPath, p, portName, restPath = '/')
     }
     return out;
   },
-  verdict: (m) => [m.pod === pod(p, portName) && m.notReady === 'open' && m.removed === 'open' && refused(m.newRequestNotReady) && refused(m.newRequestRemoved) && m.restored === 200,
+  verdict: (m) => [m.pod === pod(p, portName) && m.notReady === 'open' && m.removed === 'open' && m.newRequestNotReady === refusedWith && m.newRequestRemoved === refusedWith && m.restored === 200,
     m.error ?? `pod ${m.pod}; not-ready: WebSocket ${m.notReady}, new request ${m.newRequestNotReady}; removed: WebSocket ${m.removed}, new request ${m.newRequestRemoved}; restored: ${m.restored}`,
     m.notReady === 'cut' || m.removed === 'cut'],
 });
@@ -276,10 +280,10 @@ const connectCheck = (controller, to, host, p, dead, tries = 1) => ({
 });
 // Each chain changes one Service's EndpointSlice; the chains run in parallel.
 const ENDPOINT_CHAINS = [
-  [connectCheck('traefik', WEBSECURE, HOSTS.homepage, homepage, DEAD_ADDRESSES[0]), rolloutCheck('traefik', WEBSECURE, HOSTS.homepage, '/ws', homepage, 'http')],
+  [connectCheck('traefik', WEBSECURE, HOSTS.homepage, homepage, DEAD_ADDRESSES[0]), rolloutCheck('traefik', WEBSECURE, HOSTS.homepage, '/ws', homepage, 'http', 404)],
   [connectCheck('ingress-nginx', WEB, HOSTS.nexus, nexus, DEAD_ADDRESSES[1], INGRESS_NGINX_TRIES)],
-  [rolloutCheck('ingress-nginx', WEBSECURE, HOSTS.mentra, '/glasses-ws', porter, 'http', '/api')],
-  [rolloutCheck('gateway-traefik', WEB, HOSTS.gateway, '/ws', gateway, 'http')],
+  [rolloutCheck('ingress-nginx', WEBSECURE, HOSTS.mentra, '/glasses-ws', porter, 'http', 503, '/api')],
+  [rolloutCheck('gateway-traefik', WEB, HOSTS.gateway, '/ws', gateway, 'http', 503)],
 ];
 
 // ---- runner -------------------------------------------------------------------------------
@@ -303,9 +307,35 @@ async function runAll(checks) {
   }));
 }
 
+// The capability table (lib/) against these results: one check per controller it covers
+// (test/traffic/facts.ts), run with the library through the repo's TypeScript hook.
+function factChecks(file) {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  if (!fs.existsSync(path.join(here, 'facts.ts'))) return [];
+  let lines;
+  try {
+    lines = execFileSync(process.execPath, ['-r', path.join(here, '..', '..', 'tools', 'register.js'), path.join(here, 'facts.ts'), file], { encoding: 'utf8' });
+  } catch (e) {
+    return [{ id: 'capability-facts/readable', pass: false, expect: 'facts.ts compares the capability table with the results', measured: `facts.ts failed: ${e.stderr || e.message}`, cut: null, seconds: 0, data: null }];
+  }
+  return lines.trim().split('\n').filter(Boolean).map((l) => {
+    const r = JSON.parse(l);
+    return { ...r, expect: 'every fact of the capability table that a traffic check measures agrees with the measurement', cut: null, seconds: 0, data: null };
+  });
+}
+
 function finish() {
   const out = { scaled, checks: results.sort((a, b) => a.id.localeCompare(b.id)) };
   fs.writeFileSync(path.join(S, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
+  if (results.every((r) => r.measured !== 'not run (a negative control failed)')) {
+    console.log('== the capability table (lib/) against these measurements');
+    for (const r of factChecks(path.join(S, 'results.json'))) {
+      results.push(r);
+      console.log(`${r.pass ? 'ok  ' : 'FAIL'} ${r.id.padEnd(42)} ${r.measured}${r.pass ? '' : `\n       expected: ${r.expect}`}`);
+    }
+    out.checks = results.sort((a, b) => a.id.localeCompare(b.id));
+    fs.writeFileSync(path.join(S, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
+  }
   if (process.env.CDK8SRT_TRAFFIC_RESULTS) fs.writeFileSync(process.env.CDK8SRT_TRAFFIC_RESULTS, `${JSON.stringify(out, null, 2)}\n`);
   const passed = results.filter((r) => r.pass).length;
   console.log(`checks took ${((performance.now() - T_START) / 1000).toFixed(1)}s; results in ${process.env.CDK8SRT_TRAFFIC_RESULTS || path.join(S, 'results.json')}`);

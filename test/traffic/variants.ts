@@ -12,6 +12,7 @@ import {
   AppSpec, Hop, IngressController, ManagedIngressOverlay, NamespaceIsolation, NginxStreamLoadBalancer, OwnedNamespace, OwnerTls, Peer, PRIVATE_RANGES,
   RealtimeConfigError, RealtimeService, Route, Spread, UdpLoadBalancer, checkTimeoutBudget, traefikStaticConfig,
 } from '../../lib';
+import * as lib from '../../lib';
 import { HOMELAB_CLUSTERS } from '../../apps/homelab-traefik';
 import { MENTRA_FLEET } from '../../apps/mentra-cloud';
 
@@ -176,6 +177,18 @@ export const APPLIED_TARGETS: Record<string, string> = {
 };
 
 /**
+ * The Gateway and, once lib/ has Gateway API implementations (GatewayImplementation), Traefik's,
+ * acknowledging the two intents its Gateway provider does not enforce (REST timeout, WebSocket idle
+ * timeout: what the gateway-traefik checks measure). Looked up at runtime so this file type-checks
+ * with the library before and after that change.
+ */
+const impl = (lib as unknown as { GatewayImplementation?: { traefik(o: { acknowledgeUnenforced: string[] }): unknown } }).GatewayImplementation;
+const gatewayProps = {
+  gateway: { name: 'edge', namespace: 'gw' },
+  ...(impl ? { implementation: impl.traefik({ acknowledgeUnenforced: ['rest-timeout', 'ws-idle-timeout'] }) } : {}),
+} as Parameters<typeof IngressController.gatewayApi>[0];
+
+/**
  * Gateway API through Traefik's Gateway provider. No reference app renders Gateway API, so this
  * app has no dist/ counterpart: the same RealtimeService shape as the homelab's, on an HTTPRoute
  * attached to the harness's Gateway `gw/edge` (listener port 80 = Traefik's entryPoint `web`).
@@ -193,7 +206,7 @@ export const gatewayApp: AppSpec = {
       replicas: 2,
       probes: { path: '/health' },
       routes: {
-        controller: IngressController.gatewayApi({ gateway: { name: 'edge', namespace: 'gw' } }),
+        controller: IngressController.gatewayApi(gatewayProps),
         hosts: ['gw.lab.local'],
         routes: [Route.http('/', { timeout: REST }), Route.websocket('/ws', { idleTimeout: WS_IDLE })],
       },
