@@ -14,9 +14,19 @@
 //   WebSockets die behind the global nginx whatever Traefik allows. NginxStreamLoadBalancer
 //   refuses a proxy_timeout below the routes' idle timeout; it is 3600 s here, the WebSocket idle
 //   timeout.
-// - Traefik v3's entryPoint defaults (readTimeout 60 s, idleTimeout 180 s) would cut the same
-//   WebSockets; they are static configuration, so the generated traefik-static.toml raises them
-//   and IngressController.traefik() is told the same values.
+// - The WebSocket idle window (1 h) is enforced by the global nginx, not by Traefik: nothing in
+//   Traefik closes a quiet upgraded connection (measured through a real Traefik v3.7 by
+//   `npm run test:traffic`; ServersTransport idleConnTimeout only governs pooled keep-alive
+//   connections, and the entryPoint respondingTimeouts do not cut a WebSocket). So the route's
+//   idleTimeout equals the global nginx's proxy_timeout, which cuts a connection quiet for that
+//   long (traffic check nginx-stream/ws-idle-timeout), and `routes.hops` declares that hop: the
+//   library accepts the WebSocket route only because this hop enforces its idle timeout, and
+//   TOPOLOGY.md draws "idle 3600 s (nginx-stream proxy_timeout)". This is the right enforcer for
+//   this app because every client connection crosses the global nginx (the only way in); an app
+//   reached around it would need `acknowledgeUnenforced` instead, and would hold half-open
+//   WebSockets open.
+// - The generated traefik-static.toml keeps readTimeout 0 (a slow upload is not cut) and
+//   idleTimeout 1 h for keep-alive connections; IngressController.traefik() is told the same values.
 //
 // Assumptions (not in the seed): cluster C's address 10.0.0.12 (the seed lists A and B only); the
 // host `home.lab.local`; the image name; the WebSocket path `/ws` on the same port 3000 (the

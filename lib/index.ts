@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './routing';
+export * from './controllers/capabilities';
 export * from './udp-load-balancer';
 export * from './network-policy';
 export * from './workload';
@@ -16,8 +17,8 @@ export * from './managed-dependency';
 export * from './managed-ingress-overlay';
 export type { TraefikControllerProps, TraefikEntryPointTimeouts, TraefikStaticConfigProps } from './renderers/traefik';
 export { traefikStaticConfig } from './renderers/traefik';
-export type { GatewayRef, GatewayApiControllerProps, GatewayUdpRouteProps } from './renderers/gateway-api';
-export { GatewayUdpRoute } from './renderers/gateway-api';
+export type { GatewayRef, GatewayApiControllerProps, GatewayUdpRouteProps, GatewayImplementationOptions, CiliumGatewayOptions, GkeGatewayOptions } from './renderers/gateway-api';
+export { GatewayUdpRoute, GatewayImplementation } from './renderers/gateway-api';
 export type { AwsAlbControllerProps } from './renderers/aws-alb';
 export { AlbScheme, AlbTargetType } from './renderers/aws-alb';
 export * from './l4-proxy';

@@ -224,7 +224,7 @@ export class ManagedIngressOverlay extends Construct {
           return typeof owner.servicePort === 'number' ? { number: owner.servicePort } : { name: owner.servicePort };
         },
       },
-    });
+    }, props.hops ?? []);
     this.ingresses = this.groups.map((g) => g.resource);
     for (const ing of this.ingresses) {
       if (ing.name === owner.ingressName) {

@@ -5,8 +5,7 @@ import { PolicyPort, PolicyRule, Peer, WorkloadNetworkPolicy, dnsEgress } from '
 import { Checker } from './private/checks';
 import { hasNumericTld, isDns1123Subdomain, isIpAddress, isLabelValue, isPortNumber, isQualifiedName, parseCidr } from './private/k8s-names';
 import { ContainerPort, WorkloadProps, podTemplate, renderRoutes, resolveWorkload } from './private/pod-spec';
-import { RoutesOptions } from './realtime-service';
-import { IngressController, RenderedRouteGroup, controllerSources } from './routing';
+import { IngressController, RenderedRouteGroup, RoutesOptions, controllerSources } from './routing';
 import { toYaml } from './synth/yaml';
 import { PreStopHook } from './workload';
 import { validateProps } from './private/validate';

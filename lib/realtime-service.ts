@@ -8,8 +8,7 @@ import {
   ContainerPort, ResolvedWorkload, WorkloadProps, checkReplicaRange, deployment, disruptionBudget, horizontalAutoscaler, podTemplate, refuseServicePortRange,
   renderRoutes, resolveWorkload, resourceMetrics, spreadConstraints,
 } from './private/pod-spec';
-import { IngressController, RenderedRouteGroup, Route, RouteProtocol, controllerSources } from './routing';
-import { Hop, checkTimeoutBudget } from './timeout-budget';
+import { IngressController, RenderedRouteGroup, RouteProtocol, RoutesOptions, controllerSources } from './routing';
 import { LoadBalancerPreset, UdpLoadBalancer, UdpRouting } from './udp-load-balancer';
 import { DisruptionBudget } from './workload';
 import { Spread } from './spread';
@@ -55,28 +54,6 @@ export interface UdpEndpoint {
   readonly routing?: UdpRouting;
   /** Client ranges allowed to reach the load balancer. @default - any */
   readonly sourceRanges?: string[];
-}
-
-/** Public routes of the service. */
-export interface RoutesOptions {
-  /** The ingress controller that renders the routes. @default IngressController.nginx() */
-  readonly controller?: IngressController;
-  /** Public host names. */
-  readonly hosts: string[];
-  /** The routes. */
-  readonly routes: Route[];
-  /** Secret holding the certificate for all hosts. @default - no TLS section */
-  readonly tlsSecretName?: string;
-  /** Extra annotations (ingress-nginx keys are checked against an allowlist). @default - none */
-  readonly annotations?: Record<string, string>;
-  /**
-   * The hops between the clients and the ingress controller (CDN, cloud load balancer, L4 proxy),
-   * in order. Each hop's idle timeout must hold the routes' connections: at least twice a route's
-   * `heartbeatInterval`, or the route's own idle timeout when it declares no heartbeat (see
-   * {@link checkTimeoutBudget}). Checks only: nothing is rendered.
-   * @default - no hops declared; only the ingress controller's own timeouts are checked
-   */
-  readonly hops?: Hop[];
 }
 
 /** Horizontal autoscaling (autoscaling/v2) with explicit behaviour. */

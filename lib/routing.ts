@@ -1,268 +1,56 @@
-import { ApiObject, Duration } from 'cdk8s';
+// The ingress controllers (an enum-like class) above the route model and the renderers: the
+// factories live here because they need both (lib/route.ts <- lib/renderers/* <- this file).
+// It also owns the check that every route intent is enforced by the controller or a declared hop,
+// read from the capability table (lib/controllers/capabilities.ts).
 import { Construct } from 'constructs';
+import { ControllerId, EnforcedIntent, RouteIntent, capabilityOf, enforcersOf, CONTROLLER_CAPABILITIES } from './controllers/capabilities';
 import { Peer } from './network-policy';
 import { Checker } from './private/checks';
-import { groupId, groupRoutes } from './renderers/common';
-import { ingressPathProblem, isIngressHost } from './private/k8s-names';
-import { S, enumNames, validateArgs } from './private/validate';
+import { RenderedRouteGroup, Route, RouteProps, RouteTable } from './route';
+import { S, validateArgs } from './private/validate';
 import { nginxAnnotationValueProblem } from './private/annotation-values';
 import { AWS_ALB_CONTROLLER_PROPS, AwsAlbControllerProps, AwsAlbRenderer } from './renderers/aws-alb';
 import { GATEWAY_API_CONTROLLER_PROPS, GatewayApiControllerProps, GatewayApiRenderer } from './renderers/gateway-api';
+import { IngressNginxRenderer, NginxIngressControllerProps } from './renderers/ingress-nginx';
 import { TRAEFIK_CONTROLLER_PROPS, TraefikControllerProps, TraefikRenderer } from './renderers/traefik';
+import { Hop } from './timeout-budget';
 
-/** How a route's path is matched. @see https://kubernetes.io/docs/concepts/services-networking/ingress/#path-types */
-export enum PathMatch {
-  /** Matches the path and everything below it, element by element (`/app-ws` matches `/app-ws/x`, not `/app-wsx`). */
-  PREFIX = 'Prefix',
-  /** Matches the path exactly. */
-  EXACT = 'Exact',
-}
+export * from './route';
+export type { NginxIngressControllerProps } from './renderers/ingress-nginx';
 
-/** What kind of traffic a route carries; it decides the default timeouts. */
-export enum RouteProtocol {
-  /** Request/response HTTP: short timeouts. */
-  HTTP = 'http',
-  /** Long-lived WebSocket connections: long idle timeouts. */
-  WEBSOCKET = 'websocket',
-}
-
-/** Options common to every route. */
-export interface RouteOptions {
-  /**
-   * How the path is matched.
-   * @default PathMatch.PREFIX
-   */
-  readonly match?: PathMatch;
-  /**
-   * The backend port, by name: an endpoint of the service (`http`, `websocket`) or a port name of
-   * the Service the route points at.
-   * @default - `http` for HTTP routes; `websocket` for WebSocket routes when the service declares a
-   * WebSocket endpoint, else `http`
-   */
-  readonly port?: string;
-  /**
-   * How long the proxy waits to open a connection to a pod. nginx documents that this "usually
-   * cannot exceed 75 seconds".
-   * @default Duration.seconds(10)
-   */
-  readonly connectTimeout?: Duration;
-}
-
-/** Options of an HTTP route. */
-export interface HttpRouteOptions extends RouteOptions {
-  /**
-   * How long the proxy waits between two reads or two writes on the connection (nginx
-   * `proxy-read-timeout` and `proxy-send-timeout`; Gateway API `timeouts.backendRequest`).
-   * @default Duration.seconds(60)
-   */
-  readonly timeout?: Duration;
-}
-
-/** Options of a WebSocket route. */
-export interface WebSocketRouteOptions extends RouteOptions {
-  /**
-   * How long a WebSocket may stay idle (no frame either way) before the proxy closes it (nginx
-   * `proxy-read-timeout` and `proxy-send-timeout`). ingress-nginx's own default is 60 s, which is
-   * what drops quiet WebSockets.
-   * @default Duration.hours(1)
-   */
-  readonly idleTimeout?: Duration;
-  /**
-   * How often the client or server sends a heartbeat (ping) on this WebSocket. When set, every hop's
-   * idle timeout must be at least twice this interval.
-   * @default - no heartbeat declared; no budget check
-   */
-  readonly heartbeatInterval?: Duration;
-}
-
-/** Timeouts of a route, in whole seconds, as every renderer needs them. */
-export interface RouteTimeouts {
-  readonly connectSeconds: number;
-  readonly readSeconds: number;
-  readonly sendSeconds: number;
-}
-
-const ROUTE_FIELDS = { match: S.enumOf(enumNames('PathMatch', PathMatch)), port: S.str(), connectTimeout: S.dur() };
-const PATH = S.req(S.str(), '"/api"');
-/** The shapes of the arguments of {@link Route.http} and {@link Route.websocket}. @internal */
-export const ROUTE_ARGS = {
-  http: { path: PATH, options: S.obj('HttpRouteOptions', { ...ROUTE_FIELDS, timeout: S.dur() }, {
-    idleTimeout: 'use Route.websocket(path, { idleTimeout }) for a WebSocket, or \'timeout\' for an HTTP route',
-    heartbeatInterval: 'heartbeats belong to WebSocket routes: use Route.websocket(path, { heartbeatInterval })',
-  }) },
-  websocket: { path: PATH, options: S.obj('WebSocketRouteOptions', { ...ROUTE_FIELDS, idleTimeout: S.dur(), heartbeatInterval: S.dur() }, {
-    timeout: 'did you mean \'options.idleTimeout\'? A WebSocket route has an idle timeout (timeout is the option of Route.http)',
-  }) },
-};
-
-/**
- * One path of a realtime service, with the intent that every ingress controller must honour.
- *
- * The model is controller-neutral: an {@link IngressController} turns a set of routes into
- * ingress-nginx Ingresses, Traefik IngressRoutes, Gateway API HTTPRoutes or an AWS ALB Ingress.
- */
-export class Route {
-  /** A request/response route with short timeouts. */
-  public static http(path: string, options: HttpRouteOptions = {}): Route {
-    validateArgs('Route.http', 'Route', { path, options }, ROUTE_ARGS.http);
-    const t = options.timeout ?? Duration.seconds(60);
-    return new Route(path, RouteProtocol.HTTP, options, t, t, undefined);
-  }
-
-  /** A WebSocket route with a long idle timeout. */
-  public static websocket(path: string, options: WebSocketRouteOptions = {}): Route {
-    validateArgs('Route.websocket', 'Route', { path, options }, ROUTE_ARGS.websocket);
-    const t = options.idleTimeout ?? Duration.hours(1);
-    return new Route(path, RouteProtocol.WEBSOCKET, options, t, t, options.heartbeatInterval);
-  }
-
-  private constructor(
-    /** The URL path. */
-    public readonly path: string,
-    /** HTTP or WebSocket. */
-    public readonly protocol: RouteProtocol,
-    private readonly options: RouteOptions,
-    private readonly read: Duration,
-    private readonly send: Duration,
-    /** The declared heartbeat interval, if any. */
-    public readonly heartbeatInterval: Duration | undefined,
-  ) {}
-
-  /** The path match, resolved. */
-  public get match(): PathMatch {
-    return this.options.match ?? PathMatch.PREFIX;
-  }
-
-  /** The backend port name given, if any. */
-  public get port(): string | undefined {
-    return this.options.port;
-  }
-
-  /**
-   * Checks the route and returns its timeouts in seconds.
-   * @internal
-   */
-  public _resolve(check: Checker, prop: string): RouteTimeouts {
-    const problem = ingressPathProblem(this.path);
-    if (problem) {
-      check.fail(`${prop}.path`, this.path, problem, 'use a plain path such as "/app-ws"; regular expressions and rewrites are not supported');
-    }
-    if (!Object.values(PathMatch).includes(this.match)) {
-      check.fail(`${prop}.match`, this.match, 'be PathMatch.PREFIX or PathMatch.EXACT', 'use the PathMatch enum');
-    }
-    const what = this.protocol === RouteProtocol.WEBSOCKET ? 'idleTimeout' : 'timeout';
-    const connectSeconds = check.seconds(`${prop}.connectTimeout`, this.options.connectTimeout ?? Duration.seconds(10), 1, 75,
-      'nginx caps proxy_connect_timeout at about 75 s; use Duration.seconds(10) to Duration.seconds(75)');
-    const readSeconds = check.seconds(`${prop}.${what}`, this.read, 1, 86400);
-    const sendSeconds = check.seconds(`${prop}.${what}`, this.send, 1, 86400);
-    if (this.heartbeatInterval) {
-      const hb = check.seconds(`${prop}.heartbeatInterval`, this.heartbeatInterval, 1, 3600);
-      if (readSeconds < 2 * hb) {
-        check.fail(`${prop}.idleTimeout`, `${readSeconds}s`, `be at least twice the heartbeat interval (2 x ${hb}s = ${2 * hb}s) so one lost ping does not drop the connection`,
-          `raise idleTimeout to Duration.seconds(${2 * hb}) or more, or send heartbeats more often`);
-      }
-    }
-    return { connectSeconds, readSeconds, sendSeconds };
-  }
-}
-
-/** A backend the routes point at: a Service and how a route's port name maps to its ports. */
-export interface RouteBackend {
-  /** Service name. */
-  readonly serviceName: string;
-  /** The Service port for a route (by name or number). */
-  readonly portOf: (route: Route, prop: string) => { readonly name?: string; readonly number?: number };
-  /**
-   * The Service's port numbers by port name, for controllers whose backend references take numbers
-   * only (Gateway API `backendRefs`).
-   * @default - port names cannot be resolved to numbers
-   */
-  readonly servicePorts?: Readonly<Record<string, number>>;
-  /**
-   * The Service's `type`, when the construct owns the Service (an AWS ALB with instance targets
-   * needs `NodePort`), and the prop that sets it, if any.
-   * @default - not known (e.g. the owner's Service of an overlay)
-   */
-  readonly serviceType?: { readonly type: string; readonly prop?: string };
-}
-
-/** A TLS block: hosts and the Secret holding their certificate. */
-export interface TlsEntry {
+/** Public routes of a service. */
+export interface RoutesOptions {
+  /** The ingress controller that renders the routes. @default IngressController.nginx() */
+  readonly controller?: IngressController;
+  /** Public host names. */
   readonly hosts: string[];
-  readonly secretName: string;
-}
-
-/**
- * Everything a controller needs to render routes.
- * @internal
- */
-export interface RouteTable {
-  readonly name: string;
-  readonly namespace: string;
-  readonly labels: Record<string, string>;
-  readonly hosts: string[];
-  readonly tls: TlsEntry[];
-  readonly backend: RouteBackend;
+  /** The routes. */
   readonly routes: Route[];
-  readonly annotations: Record<string, string>;
-  /** Names one rendered group, given how many groups there are in all and of its protocol. */
-  readonly groupName: (protocol: RouteProtocol, timeouts: RouteTimeouts, sameProtocolGroups: number, totalGroups: number) => string;
-}
-
-/**
- * Group naming of a service's own routes: `<name>` for HTTP, `<name>-ws` for WebSocket, plus
- * `-<idle seconds>s` when one protocol has several timeout profiles.
- * @internal
- */
-export function serviceGroupName(name: string) {
-  return (protocol: RouteProtocol, t: RouteTimeouts, sameProtocol: number): string => {
-    const base = protocol === RouteProtocol.WEBSOCKET ? `${name}-ws` : name;
-    return sameProtocol > 1 ? `${base}-${t.readSeconds}s` : base;
-  };
-}
-
-/**
- * The prop names a renderer reports errors under (they differ between constructs).
- * @internal
- */
-export interface RouteProps {
-  /** The list of routes, e.g. `routes.routes` (RealtimeService) or `routes` (overlay). */
-  readonly routes: string;
-  /** The list of hosts. */
-  readonly hosts: string;
-  /** The controller. */
-  readonly controller: string;
-  /** The base name. */
-  readonly name: string;
-}
-
-/** One rendered route group (one Ingress for ingress-nginx). */
-export interface RenderedRouteGroup {
-  /** The object rendered. */
-  readonly resource: ApiObject;
-  /** The routes it carries. */
-  readonly routes: Route[];
-  /** Their timeouts. */
-  readonly timeouts: RouteTimeouts;
-}
-
-/** Properties of {@link IngressController.nginx}. */
-export interface NginxIngressControllerProps {
+  /** Secret holding the certificate for all hosts. @default - no TLS section */
+  readonly tlsSecretName?: string;
+  /** Extra annotations (ingress-nginx keys are checked against an allowlist). @default - none */
+  readonly annotations?: Record<string, string>;
   /**
-   * `spec.ingressClassName` of the Ingresses.
-   * @default 'nginx'
+   * The hops between the clients and the ingress controller (CDN, cloud load balancer, L4 proxy),
+   * in order. Each hop's idle timeout must hold the routes' connections: at least twice a route's
+   * `heartbeatInterval`, or the route's own idle timeout when it declares no heartbeat (see
+   * {@link checkTimeoutBudget}). Nothing is rendered for them; a hop whose idle cut the capability
+   * table records as enforced (the global nginx stream proxy, `Hop.nginxStream`) and that equals a
+   * WebSocket route's idle timeout is that route's idle-timeout enforcer when the controller has none
+   * (Traefik).
+   * @default - no hops declared; only the ingress controller's own timeouts are checked
    */
-  readonly className?: string;
-  /**
-   * Namespace the controller's pods run in; NetworkPolicies allow traffic from it through the
-   * automatic `kubernetes.io/metadata.name` label.
-   * @default 'ingress-nginx'
-   */
-  readonly namespace?: string;
+  readonly hops?: Hop[];
 }
 
 /**
  * The ingress controller that routes render for (an enum-like class).
+ *
+ * Each controller renders every route intent in its own field, as the capability table
+ * ({@link CONTROLLER_CAPABILITIES}) records it, or refuses the intent: a REST timeout or WebSocket
+ * idle timeout that the controller cannot enforce is refused unless a declared hop enforces it or
+ * the controller's props acknowledge it (`acknowledgeUnenforced`); it is never rendered as a
+ * silent no-op.
  */
 export abstract class IngressController {
   /**
@@ -275,20 +63,26 @@ export abstract class IngressController {
    */
   public static nginx(props: NginxIngressControllerProps = {}): IngressController {
     validateArgs('IngressController.nginx', 'IngressController', { props }, { props: S.obj('NginxIngressControllerProps', { className: S.str(), namespace: S.str('dns-label', 'ingress-nginx') }) });
-    return new NginxIngressController(props.className ?? 'nginx', props.namespace ?? 'ingress-nginx');
+    return new RendererController(new IngressNginxRenderer(props));
   }
 
   /**
    * Traefik v3 (`IngressRoute`, traefik.io/v1alpha1): one IngressRoute per timeout profile, with
    * ``Host(`a`) && PathPrefix(`/x`)`` rules on the `websecure` entryPoint, each pointing at a
-   * `ServersTransport` that carries the profile's `forwardingTimeouts` (`dialTimeout` from
-   * `connectTimeout`; `responseHeaderTimeout` from an HTTP route's `timeout`; `idleConnTimeout`
-   * from a WebSocket route's `idleTimeout`).
+   * `ServersTransport` that carries what Traefik enforces (measured by `npm run test:traffic`):
+   * `dialTimeout` from `connectTimeout`, and for HTTP routes `responseHeaderTimeout` from the
+   * route's `timeout` (a slow response is cut until its headers arrive; a streaming response is
+   * never cut).
    *
-   * Traefik also closes connections at the entryPoint (`respondingTimeouts`: readTimeout 60 s in
-   * v3, idleTimeout 180 s), which is static configuration, not a CRD: declare the values Traefik
-   * runs with in `entryPointTimeouts`, and WebSocket routes with a longer idle timeout are refused.
-   * {@link traefikStaticConfig} writes a matching static configuration.
+   * Nothing in Traefik closes a quiet upgraded connection (ServersTransport `idleConnTimeout`
+   * governs pooled keep-alive connections only), so a WebSocket route's `idleTimeout` is refused
+   * unless a declared hop enforces it (`routes.hops: [Hop.nginxStream(idle)]`, the global L4 proxy
+   * whose `proxy_timeout` cuts quiet connections) or `acknowledgeUnenforced` lists
+   * `RouteIntent.WS_IDLE_TIMEOUT`.
+   *
+   * The entryPoint `respondingTimeouts` are static configuration, not a CRD: declare the values
+   * Traefik runs with in `entryPointTimeouts`. {@link traefikStaticConfig} writes a matching
+   * static configuration.
    * @see https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/crd/http/ingressroute/
    * @see https://doc.traefik.io/traefik/reference/routing-configuration/http/load-balancing/serverstransport/
    */
@@ -298,17 +92,14 @@ export abstract class IngressController {
   }
 
   /**
-   * Gateway API (`HTTPRoute`, gateway.networking.k8s.io/v1), attached to a Gateway: one HTTPRoute
-   * per timeout profile, one rule per route with `matches` (PathPrefix or Exact) and `timeouts`.
-   * HTTP routes get `request` and `backendRequest` from their `timeout`. WebSocket routes get
-   * `"0s"` for both (no limit): `timeouts.request` covers the whole request, which for a WebSocket
-   * is the connection's lifetime, so any value would cut long-lived connections. The WebSocket idle
-   * timeout and `connectTimeout` have no HTTPRoute field: set them in the implementation's own
-   * policy (e.g. Envoy Gateway's ClientTrafficPolicy / BackendTrafficPolicy).
+   * Gateway API (`HTTPRoute`, gateway.networking.k8s.io/v1), attached to a Gateway, for the
+   * implementation named in `implementation`: each route intent goes into that implementation's own
+   * field (HTTPRoute `timeouts`, or its policy CRD), or is refused naming the implementation, the
+   * intent and the alternatives. See {@link GatewayImplementation}.
    * @see https://gateway-api.sigs.k8s.io/guides/http-timeouts/
    */
   public static gatewayApi(props: GatewayApiControllerProps): IngressController {
-    validateArgs('IngressController.gatewayApi', 'IngressController', { props }, { props: S.req(GATEWAY_API_CONTROLLER_PROPS, '{ gateway: { name: "edge", namespace: "gateway" } }') });
+    validateArgs('IngressController.gatewayApi', 'IngressController', { props }, { props: S.req(GATEWAY_API_CONTROLLER_PROPS, '{ gateway: { name: "edge", namespace: "gateway" }, implementation: GatewayImplementation.envoyGateway() }') });
     return new RendererController(new GatewayApiRenderer(props));
   }
 
@@ -334,29 +125,35 @@ export abstract class IngressController {
   /**
    * Where the controller's traffic to the pods comes from, for NetworkPolicy allows: the
    * controller's namespace for in-cluster proxies (ingress-nginx, Traefik, a Gateway's data
-   * plane); the VPC ranges of the load balancer for an AWS ALB with IP targets. An empty list
-   * means the sources are unknown, and constructs that write a NetworkPolicy refuse it.
+   * plane); the VPC ranges of the load balancer for an AWS ALB with IP targets; Google's proxy
+   * ranges for GKE's managed Gateway. An empty list means the sources are unknown, and constructs
+   * that write a NetworkPolicy refuse it.
    */
   public get sources(): Peer[] {
     return [Peer.namespace(this.namespace)];
   }
   /** Short name of the controller, e.g. `nginx`. */
   public abstract readonly kind: string;
+  /** The row of the capability table that says what this controller enforces. */
+  public abstract readonly capabilities: ControllerId;
 
   /**
-   * Renders the routes as objects under `scope`.
+   * Renders the routes as objects under `scope`, and refuses every intent nothing enforces.
    * @internal
    */
-  public abstract _render(scope: Construct, check: Checker, props: RouteProps, table: RouteTable): RenderedRouteGroup[];
+  public abstract _render(scope: Construct, check: Checker, props: RouteProps, table: RouteTable, hops?: readonly Hop[]): RenderedRouteGroup[];
 }
 
 /**
- * A controller-specific renderer behind an {@link IngressController} factory.
+ * A controller-specific renderer (lib/renderers/) behind an {@link IngressController} factory.
  * @internal
  */
 export interface RouteRenderer {
   readonly kind: string;
   readonly namespace: string;
+  readonly capabilities: ControllerId;
+  /** Intents the user accepts as unenforced (`acknowledgeUnenforced`). */
+  readonly acknowledged?: readonly RouteIntent[];
   /** Traffic sources, when they are not the controller's namespace. */
   readonly sources?: Peer[];
   render(scope: Construct, check: Checker, props: RouteProps, table: RouteTable): RenderedRouteGroup[];
@@ -365,65 +162,92 @@ export interface RouteRenderer {
 class RendererController extends IngressController {
   public readonly kind: string;
   public readonly namespace: string;
+  public readonly capabilities: ControllerId;
   constructor(private readonly renderer: RouteRenderer) {
     super();
     this.kind = renderer.kind;
     this.namespace = renderer.namespace;
+    this.capabilities = renderer.capabilities;
   }
 
   public override get sources(): Peer[] {
     return this.renderer.sources ?? super.sources;
   }
 
-  public _render(scope: Construct, check: Checker, props: RouteProps, table: RouteTable): RenderedRouteGroup[] {
-    return this.renderer.render(scope, check, props, table);
+  public _render(scope: Construct, check: Checker, props: RouteProps, table: RouteTable, hops: readonly Hop[] = []): RenderedRouteGroup[] {
+    const groups = this.renderer.render(scope, check, props, table);
+    return refuseUnenforced(check, props, table, this.capabilities, this.renderer.acknowledged ?? [], groups, hops);
   }
 }
 
-const NGINX = 'nginx.ingress.kubernetes.io/';
+/** `RouteIntent.WS_IDLE_TIMEOUT`, for messages. */
+function intentRef(intent: RouteIntent): string {
+  const key = (Object.keys(RouteIntent) as Array<keyof typeof RouteIntent>).find((k) => RouteIntent[k] === intent);
+  return `RouteIntent.${key}`;
+}
 
-class NginxIngressController extends IngressController {
-  public readonly kind = 'nginx';
-  constructor(public readonly className: string, public readonly namespace: string) {
-    super();
-  }
+/** `GatewayImplementation.traefik({ acknowledgeUnenforced: [RouteIntent.X] })`, from the table's factory text. */
+function acknowledgeFix(controller: ControllerId, intent: RouteIntent): string {
+  const factory = CONTROLLER_CAPABILITIES[controller].factory;
+  return factory.replace(/\(\)$/, `({ acknowledgeUnenforced: [${intentRef(intent)}] })`);
+}
 
-  public _render(scope: Construct, check: Checker, props: RouteProps, table: RouteTable): RenderedRouteGroup[] {
-    check.objectName(`${props.controller}.className`, this.className);
-    // One Ingress per group of routes that share a protocol and timeouts.
-    const out: RenderedRouteGroup[] = [];
-    for (const g of groupRoutes(check, props, table, '; with two Ingresses for one host and path, ingress-nginx silently keeps the oldest')) {
-      const name = g.name;
-      const id = groupId('Ingress', g);
-      const paths = g.routes.map((route) => ({
-        path: route.path,
-        pathType: route.match,
-        backend: { service: { name: table.backend.serviceName, port: table.backend.portOf(route, `${props.routes}[${table.routes.indexOf(route)}].port`) } },
-      }));
-      const resource = new ApiObject(scope, id, {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'Ingress',
-        metadata: {
-          name,
-          namespace: table.namespace,
-          labels: table.labels,
-          annotations: {
-            ...table.annotations,
-            [`${NGINX}proxy-connect-timeout`]: String(g.timeouts.connectSeconds),
-            [`${NGINX}proxy-read-timeout`]: String(g.timeouts.readSeconds),
-            [`${NGINX}proxy-send-timeout`]: String(g.timeouts.sendSeconds),
-          },
-        },
-        spec: {
-          ingressClassName: this.className,
-          ...(table.tls.length > 0 ? { tls: table.tls.map((t) => ({ hosts: t.hosts, secretName: t.secretName })) } : {}),
-          rules: table.hosts.map((host) => ({ host, http: { paths } })),
-        },
-      });
-      out.push({ resource, routes: g.routes, timeouts: g.timeouts });
+const HOP_CAPABILITY: Readonly<Record<string, ControllerId>> = { 'nginx-stream': 'nginx-stream' };
+
+/**
+ * Checks that every REST timeout, WebSocket idle timeout and declared connect timeout of the
+ * groups is enforced by the controller (its capability fact is `enforced` or `how`), by a declared
+ * hop (WebSocket idle only: a hop whose idle cut is recorded as enforced and equals the route's
+ * idle timeout), or acknowledged; refuses the first one that is none of these. Returns the groups
+ * with what is really enforced (`enforced`), as TOPOLOGY.md draws it.
+ */
+function refuseUnenforced(check: Checker, props: RouteProps, table: RouteTable, controller: ControllerId, acknowledged: readonly RouteIntent[],
+  groups: RenderedRouteGroup[], hops: readonly Hop[]): RenderedRouteGroup[] {
+  const row = CONTROLLER_CAPABILITIES[controller];
+  acknowledged.forEach((intent, i) => {
+    const fact = row.facts[intent];
+    if (fact === undefined) {
+      check.fail(`${props.controller}.acknowledgeUnenforced[${i}]`, intent, `be a RouteIntent (${Object.values(RouteIntent).join(', ')})`, 'use the RouteIntent enum, e.g. RouteIntent.WS_IDLE_TIMEOUT');
     }
-    return out;
-  }
+    if (fact.status === 'enforced') {
+      check.fail(`${props.controller}.acknowledgeUnenforced[${i}]`, intentRef(intent), `name an intent ${row.name} does not enforce (it enforces this one: ${fact.how})`, `remove ${intentRef(intent)} from acknowledgeUnenforced`);
+    }
+  });
+  const enforcingHops = hops.flatMap((hop, j) => {
+    const id = HOP_CAPABILITY[hop.kind];
+    if (id === undefined || capabilityOf(id, RouteIntent.WS_IDLE_TIMEOUT).status !== 'enforced') return [];
+    const idle = hop._idleSeconds(check, `hops[${j}]`);
+    return idle === undefined ? [] : [{ hop, id, idle }];
+  });
+  return groups.map((g) => {
+    const enforced: EnforcedIntent[] = g.enforced.map((e) => {
+      if (e.status !== 'not-enforced') return e;
+      const route = g.routes[0];
+      const prop = `${props.routes}[${table.routes.indexOf(route)}]`;
+      const fact = row.facts[e.intent];
+      const ws = e.intent === RouteIntent.WS_IDLE_TIMEOUT;
+      const declared = e.intent === RouteIntent.CONNECT_TIMEOUT ? g.routes.find((r) => r.connectTimeoutDeclared) : route;
+      if (declared === undefined) return e; // a defaulted connect timeout: nothing rendered, drawn as not enforced
+      if (ws) {
+        const hop = enforcingHops.find((h) => h.idle === g.timeouts.readSeconds);
+        if (hop) return { intent: e.intent, status: 'enforced' as const, seconds: hop.idle, by: hop.id, field: 'proxy_timeout' };
+      }
+      if (acknowledged.includes(e.intent)) return e;
+      const seconds = e.intent === RouteIntent.CONNECT_TIMEOUT ? g.timeouts.connectSeconds : g.timeouts.readSeconds;
+      const field = e.intent === RouteIntent.CONNECT_TIMEOUT ? 'connectTimeout' : ws ? 'idleTimeout' : 'timeout';
+      const what = ws ? 'WebSocket idle timeout' : e.intent === RouteIntent.REST_TIMEOUT ? 'REST timeout' : 'connect timeout';
+      const others = [...(fact.alternative ? [fact.alternative] : []), ...enforcersOf(e.intent).map((c) => CONTROLLER_CAPABILITIES[c].factory)];
+      const hopFix = ws
+        ? (enforcingHops.length
+          ? `set the route's idleTimeout to the declared hop's idle cut (Duration.seconds(${enforcingHops[0].idle})), so ${enforcingHops[0].id} enforces it; `
+          : `declare the hop that enforces it (routes.hops: [Hop.nginxStream(Duration.seconds(${seconds}))] when a global nginx stream proxy with proxy_timeout ${seconds}s is in front); `)
+        : '';
+      check.fail(`${prop}.${field}`, `${seconds}s`,
+        `be enforced by the controller${ws ? ' or a declared hop' : ''}: ${row.name} does not enforce a ${what} (${fact.how}), so the ${seconds}s declared for ${route.path} would be a silent no-op`,
+        `${hopFix}render for a controller that enforces it (${others.join(', ')}); or accept it unenforced with ${acknowledgeFix(controller, e.intent)}`);
+    });
+    return { ...g, enforced };
+  });
 }
 
 /**
@@ -440,12 +264,7 @@ export function controllerSources(check: Checker, prop: string, controller: Ingr
   return sources;
 }
 
-/** Checks an Ingress host name. @internal */
-export function checkHost(check: Checker, prop: string, host: string): void {
-  if (!isIngressHost(host)) {
-    check.fail(prop, host, 'be a DNS name (a DNS-1123 subdomain, or "*." followed by one), not an IP address', 'use the public host name, e.g. "api.example.com"');
-  }
-}
+const NGINX = 'nginx.ingress.kubernetes.io/';
 
 // ---- ingress-nginx annotation policy -------------------------------------------------------
 

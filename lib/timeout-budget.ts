@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Checker } from './private/checks';
-import { Route, RouteProtocol } from './routing';
+import { Route, RouteProtocol } from './route';
 import { S, validateArgs } from './private/validate';
 
 /** Longest idle timeout a hop may declare: one year (a sanity bound, not a recommendation). */
@@ -127,7 +127,7 @@ export class Hop {
   public static custom(name: string, idleTimeout: Duration): Hop {
     validateArgs('Hop.custom', 'Hop', { name, idleTimeout }, { name: S.req(S.str(), '"corporate-proxy"'), idleTimeout: S.req(S.dur(), 'Duration.minutes(10)') });
     return new Hop(name, [{ field: 'idleTimeout', value: idleTimeout, minSeconds: 1, maxSeconds: MAX_IDLE_SECONDS, stepSeconds: 1, zeroDisables: false }],
-      'raise the hop\'s idle timeout');
+      'raise the hop\'s idle timeout', 'custom');
   }
 
   private constructor(
@@ -136,6 +136,11 @@ export class Hop {
     private readonly timers: readonly HopTimer[],
     /** How to raise this hop's idle timeout, for "Fix:" hints. */
     public readonly howToRaise: string,
+    /**
+     * Which product the hop is (`nginx-stream`, `cloudflare`, ..., or `custom`), whatever its name:
+     * the capability table's row for it, when it has one.
+     */
+    public readonly kind: string = name,
   ) {}
 
   /**

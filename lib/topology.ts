@@ -3,7 +3,8 @@ import { IConstruct } from 'constructs';
 import { ManagedDependency } from './managed-dependency';
 import { MediaServer } from './media-server';
 import { PRIVATE_RANGES } from './network-policy';
-import { RenderedRouteGroup, RouteProtocol } from './routing';
+import { CONTROLLER_IDS, ControllerId, RouteIntent } from './controllers/capabilities';
+import { RenderedRouteGroup, RouteProtocol } from './route';
 import { AppSpec, ExtraFile, Target } from './synth/synthesizer';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -435,8 +436,19 @@ function routeGroups(chart: Chart): Map<ApiObject, RenderedRouteGroup> {
   return out;
 }
 
+/**
+ * The group's timeout as it is enforced (not as the route asked for it): the value and the field
+ * that enforces it, the hop when a hop does, or "not enforced" (from the capability table, through
+ * `RenderedRouteGroup.enforced`).
+ */
 function timeoutText(g: RenderedRouteGroup): string {
-  return g.routes[0]?.protocol === RouteProtocol.WEBSOCKET ? `WebSocket, idle ${g.timeouts.readSeconds} s` : `HTTP, timeout ${g.timeouts.readSeconds} s`;
+  const ws = g.routes[0]?.protocol === RouteProtocol.WEBSOCKET;
+  const intent = ws ? RouteIntent.WS_IDLE_TIMEOUT : RouteIntent.REST_TIMEOUT;
+  const e = g.enforced.find((x) => x.intent === intent);
+  const what = ws ? 'WebSocket, idle' : 'HTTP, timeout';
+  if (!e || e.status === 'not-enforced' || e.seconds === undefined) return `${what} not enforced`;
+  const by = CONTROLLER_IDS.includes(e.by as ControllerId) && e.by !== 'nginx-stream' ? e.field : `${e.by} ${e.field}`;
+  return `${what} ${e.seconds} s (${by})`;
 }
 
 /** What a route object goes through besides its kind: a non-default Ingress class (and an ALB's scheme), entry points, the Gateway. */

@@ -6,8 +6,8 @@ import {
   ContainerPort, ResolvedWorkload, WorkloadProps, checkReplicaRange, deployment, disruptionBudget, horizontalAutoscaler,
   podTemplate, refuseServicePortRange, renderRoutes, resolveWorkload, resourceMetrics, spreadConstraints,
 } from './private/pod-spec';
-import { AutoscalingOptions, HttpEndpoint, HttpServiceType, NetworkPolicyOptions, RoutesOptions } from './realtime-service';
-import { IngressController, RenderedRouteGroup, RouteProtocol, controllerSources } from './routing';
+import { AutoscalingOptions, HttpEndpoint, HttpServiceType, NetworkPolicyOptions } from './realtime-service';
+import { IngressController, RenderedRouteGroup, RouteProtocol, RoutesOptions, controllerSources } from './routing';
 import { DisruptionBudget, PreStopHook } from './workload';
 import { validateProps } from './private/validate';
 import { AUTOSCALING, DISRUPTION_BUDGET, HTTP_ENDPOINT, NETWORK_POLICY_OPTIONS, ROUTES_OPTIONS, S, WORKLOAD_FIELDS, enumNames, orFalse } from './private/pod-spec';

@@ -95,7 +95,8 @@ describe('S3 homelab-traefik', () => {
     const svc = objs.find(({ file }) => file === 'homelab-traefik/cluster-a/prod/homepage.service.homepage.yaml')!.obj;
     expect(svc.spec.ports).toEqual([{ name: 'http', port: 3000, protocol: 'TCP', targetPort: 'http' }]);
     const st = objs.find(({ file }) => file === 'homelab-traefik/cluster-a/prod/homepage.serverstransport.homepage-ws.yaml')!.obj;
-    expect(st.spec.forwardingTimeouts).toEqual({ dialTimeout: '10s', idleConnTimeout: '3600s' });
+    // No idleConnTimeout: it governs pooled keep-alive connections, not an upgraded WebSocket (the global nginx's proxy_timeout enforces the idle window).
+    expect(st.spec.forwardingTimeouts).toEqual({ dialTimeout: '10s' });
   });
 
   test('Deployment: RollingUpdate maxSurge 1 / maxUnavailable 0, readiness GET /health on port 3000 after 5 s every 10 s', () => {

@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import {
-  AppSpec, GENERATED_MARKER, GatewayUdpRoute, IngressController, ManagedIngressOverlay, Peer, RealtimeService, Route, SecretMount, UdpLoadBalancer, UdpRouting,
+  AppSpec, GENERATED_MARKER, GatewayImplementation, GatewayUdpRoute, IngressController, ManagedIngressOverlay, Peer, RealtimeService, Route, SecretMount, UdpLoadBalancer, UdpRouting,
   WebService, WorkerPool, WorkerScaling, synthesize, topologyFiles, topologyMarkdown, topologyMermaid, withTopology,
 } from '../lib';
 import { kortixApi } from '../apps/kortix-api';
@@ -39,8 +39,8 @@ describe('topologyMermaid', () => {
       'clients(("clients"))',
       'deploy_game[["Deployment game<br/>2 replicas"]]',
       'svc_game("Service game<br/>http:80, websocket:8081")',
-      'ing_game["Ingress game<br/>/<br/>HTTP, timeout 60 s"]',
-      'ing_game_ws["Ingress game-ws<br/>/ws<br/>WebSocket, idle 3600 s"]',
+      'ing_game["Ingress game<br/>/<br/>HTTP, timeout 60 s (proxy-read-timeout)"]',
+      'ing_game_ws["Ingress game-ws<br/>/ws<br/>WebSocket, idle 3600 s (proxy-read-timeout)"]',
       'lb_game_udp(["LoadBalancer game-udp<br/>ClientIP affinity"])',
       'svc_game --> deploy_game',
       'clients -->|"game.example.com"| ing_game',
@@ -80,12 +80,12 @@ describe('topologyMermaid', () => {
     const c = chart();
     new RealtimeService(c, 'Voice', {
       name: 'voice', image: 'ghcr.io/acme/voice:1.0.0', http: { port: 8080 },
-      routes: { controller: IngressController.gatewayApi({ gateway: { name: 'public', namespace: 'gateways' } }), hosts: ['voice.example.com'], routes: [Route.http('/')] },
+      routes: { controller: IngressController.gatewayApi({ gateway: { name: 'public', namespace: 'gateways' }, implementation: GatewayImplementation.envoyGateway() }), hosts: ['voice.example.com'], routes: [Route.http('/')] },
     });
-    new GatewayUdpRoute(c, 'Udp', { name: 'voice-udp', gateway: { name: 'public', namespace: 'gateways', sectionName: 'udp' }, serviceName: 'voice', port: 80 });
+    new GatewayUdpRoute(c, 'Udp', { name: 'voice-udp', gateway: { name: 'public', namespace: 'gateways', sectionName: 'udp' }, implementation: GatewayImplementation.envoyGateway(), serviceName: 'voice', port: 80 });
     const m = lines(topologyMermaid([{ chart: c }]));
     expect(m).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^ing_voice\["HTTPRoute voice<br\/>Gateway gateways\/public<br\/>\/<br\/>HTTP, timeout \d+ s"\]$/),
+      expect.stringMatching(/^ing_voice\["HTTPRoute voice<br\/>Gateway gateways\/public<br\/>\/<br\/>HTTP, timeout \d+ s \(timeouts\.request\)"\]$/),
       'ing_voice_udp["UDPRoute voice-udp<br/>Gateway gateways/public (udp)"]',
       'clients -->|"UDP"| ing_voice_udp',
       'ing_voice_udp -->|"80"| svc_voice',
@@ -142,7 +142,7 @@ describe('topologyMermaid', () => {
     expect(m).toEqual(expect.arrayContaining([
       'deploy_web[["Deployment web<br/>HPA 2-4 on cpu 60%"]]',
       'deploy_jobs[["Deployment jobs<br/>KEDA ScaledObject 1-10 on prometheus"]]',
-      'ing_web["IngressRoute web<br/>entryPoints websecure<br/>/<br/>HTTP, timeout 60 s"]',
+      'ing_web["IngressRoute web<br/>entryPoints websecure<br/>/<br/>HTTP, timeout 60 s (responseHeaderTimeout)"]',
       'clients -->|"www.example.com"| ing_web',
       'ing_web -->|"http"| svc_web',
       'svc_web --> deploy_web',
@@ -208,7 +208,7 @@ describe('TOPOLOGY.md', () => {
         'clients -->|"voice.example.com"| ing_landing_page',
         'ing_landing_page -->|"http"| svc_landing_page',
         'svc_landing_page --> deploy_landing_page',
-        'ing_monitor_node_ws["Ingress monitor-node-ws<br/>/ws<br/>WebSocket, idle 3600 s"]',
+        'ing_monitor_node_ws["Ingress monitor-node-ws<br/>/ws<br/>WebSocket, idle 3600 s (proxy-read-timeout)"]',
         'svc_monitor_node --> deploy_monitor_node',
         'clients -->|"livekit.voice.example.com"| ing_livekit_ws',
         'ing_livekit_ws -->|"http"| svc_livekit',
@@ -268,7 +268,7 @@ describe('TOPOLOGY.md', () => {
     const m = lines(synthesize([withTopology(kortixApi)]).files.get('kortix-api/TOPOLOGY.md')!);
     expect(m).toEqual(expect.arrayContaining([
       'deploy_suna_api[["Deployment suna-api<br/>HPA 4-15 on cpu 70%"]]',
-      'ing_suna_api["Ingress suna-api<br/>AWS ALB, internet-facing<br/>/<br/>HTTP, timeout 3600 s"]',
+      'ing_suna_api["Ingress suna-api<br/>AWS ALB, internet-facing<br/>/<br/>HTTP, timeout 3600 s (idle_timeout.timeout_seconds)"]',
       'clients -->|"api-eks.kortix.com"| ing_suna_api',
       'ing_suna_api -->|"http"| svc_suna_api',
       'svc_suna_api --> deploy_suna_api',

@@ -8,8 +8,7 @@ import { Construct } from 'constructs';
 import { Checker } from './checks';
 import { S, Shape, enumNames, routeFix } from './validate';
 import { Peer } from '../network-policy';
-import type { RoutesOptions } from '../realtime-service';
-import { IngressController, RenderedRouteGroup, Route, TlsEntry, checkNginxAnnotations, serviceGroupName } from '../routing';
+import { IngressController, RenderedRouteGroup, Route, RoutesOptions, TlsEntry, checkNginxAnnotations, serviceGroupName } from '../routing';
 import { SecretMount, resolveSecretMounts } from '../secrets';
 import { Hop, checkTimeoutBudget } from '../timeout-budget';
 import {
@@ -420,7 +419,7 @@ export function renderRoutes(scope: Construct, check: Checker, subject: string, 
       servicePorts,
       serviceType,
     },
-  });
+  }, r.hops ?? []);
   if (r.hops) checkTimeoutBudget(scope, subject, r.routes, r.hops, { routesProp: 'routes.routes', hopsProp: 'routes.hops' });
   return { controller, groups };
 }

@@ -3,9 +3,9 @@ import { Construct } from 'constructs';
 import { Peer } from '../network-policy';
 import { Checker } from '../private/checks';
 import { S, enumNames } from '../private/validate';
-import type { RenderedRouteGroup, RouteProps, RouteTable } from '../routing';
-import { RouteProtocol } from '../routing';
-import { groupRoutes, routeProp } from './common';
+import type { RenderedRouteGroup, RouteProps, RouteTable } from '../route';
+import { RouteProtocol } from '../route';
+import { enforcedFor, groupRoutes, routeProp } from './common';
 
 /** Whether the ALB faces the internet. */
 export enum AlbScheme {
@@ -92,6 +92,7 @@ const GROUP_NAME = /^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/;
  */
 export class AwsAlbRenderer {
   public readonly kind = 'aws-alb';
+  public readonly capabilities = 'aws-alb' as const;
   /** Where the AWS Load Balancer Controller runs (the ALB itself reaches the pods from the VPC). */
   public readonly namespace = 'kube-system';
   /** The ALB's VPC ranges. */
@@ -167,7 +168,10 @@ export class AwsAlbRenderer {
       },
     });
     const connectSeconds = Math.max(...groups.map((g) => g.timeouts.connectSeconds));
-    return [{ resource, routes, timeouts: { connectSeconds, readSeconds: idle, sendSeconds: idle } }];
+    const timeouts = { connectSeconds, readSeconds: idle, sendSeconds: idle };
+    // One idle timeout for the whole load balancer: every route's timeout is enforced at its value.
+    const protocol = groups.some((g) => g.protocol === RouteProtocol.WEBSOCKET) ? RouteProtocol.WEBSOCKET : RouteProtocol.HTTP;
+    return [{ resource, routes, timeouts, enforced: enforcedFor(this.capabilities, { protocol, timeouts }, { timeout: 'idle_timeout.timeout_seconds', connect: '' }) }];
   }
 }
 

@@ -1,8 +1,9 @@
 // Helpers shared by the route renderers of lib/renderers/ (not exported from the package).
-// Only types are imported from ../routing at module load, so routing.ts can import the renderers
-// without a load-time cycle.
+// The renderers sit between the route model (../route) and the factories (../routing): they import
+// the model and the capability table, never ../routing.
+import { ControllerId, EnforcedIntent, RouteIntent, capabilityOf } from '../controllers/capabilities';
 import { Checker } from '../private/checks';
-import { checkHost, PathMatch, Route, RouteProps, RouteProtocol, RouteTable, RouteTimeouts } from '../routing';
+import { checkHost, PathMatch, Route, RouteProps, RouteProtocol, RouteTable, RouteTimeouts } from '../route';
 
 /** One group of routes that share a protocol and timeouts, with its object name and construct id. */
 export interface RouteGroup {
@@ -71,4 +72,20 @@ export function routeProp(props: RouteProps, table: RouteTable, route: Route): s
 /** Whether a path match is a prefix match. @internal */
 export function isPrefix(route: Route): boolean {
   return route.match !== PathMatch.EXACT;
+}
+
+/**
+ * What a renderer enforces for a group, straight from the capability table: the group's timeout
+ * intent (REST timeout or WebSocket idle timeout) and its connect timeout, each with the field the
+ * renderer wrote. A `not-enforced` fact carries no seconds (nothing was written).
+ * @internal
+ */
+export function enforcedFor(controller: ControllerId, group: { readonly protocol: RouteProtocol; readonly timeouts: RouteTimeouts },
+  fields: { readonly timeout: string; readonly connect: string }, timeoutSeconds = group.timeouts.readSeconds): EnforcedIntent[] {
+  const intent = group.protocol === RouteProtocol.WEBSOCKET ? RouteIntent.WS_IDLE_TIMEOUT : RouteIntent.REST_TIMEOUT;
+  const one = (i: RouteIntent, seconds: number, field: string): EnforcedIntent => {
+    const status = capabilityOf(controller, i).status;
+    return status === 'not-enforced' ? { intent: i, status, by: controller, field: '' } : { intent: i, status, seconds, by: controller, field };
+  };
+  return [one(intent, timeoutSeconds, fields.timeout), one(RouteIntent.CONNECT_TIMEOUT, group.timeouts.connectSeconds, fields.connect)];
 }

@@ -1,19 +1,24 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { IngressRoute, IngressRouteSpecRoutesKind, IngressRouteSpecRoutesServicesPort, ServersTransport, ServersTransportSpecForwardingTimeoutsDialTimeout, ServersTransportSpecForwardingTimeoutsIdleConnTimeout, ServersTransportSpecForwardingTimeoutsResponseHeaderTimeout } from '../../imports/traefik.io';
+import { IngressRoute, IngressRouteSpecRoutesKind, IngressRouteSpecRoutesServicesPort, ServersTransport, ServersTransportSpecForwardingTimeoutsDialTimeout, ServersTransportSpecForwardingTimeoutsResponseHeaderTimeout } from '../../imports/traefik.io';
+import { RouteIntent } from '../controllers/capabilities';
 import { fail } from '../errors';
 import { Checker } from '../private/checks';
-import { S, validateArgs } from '../private/validate';
-import type { RenderedRouteGroup, Route, RouteProps, RouteTable } from '../routing';
-import { RouteProtocol } from '../routing';
-import { Hop } from '../timeout-budget';
-import { durationString, groupId, groupRoutes, isPrefix, routeProp } from './common';
+import { S, enumNames, validateArgs } from '../private/validate';
+import type { RenderedRouteGroup, Route, RouteProps, RouteTable } from '../route';
+import { RouteProtocol } from '../route';
+import { durationString, enforcedFor, groupId, groupRoutes, isPrefix, routeProp } from './common';
 
 /**
  * The `transport.respondingTimeouts` of the Traefik entryPoints the routes use. They are Traefik
  * static configuration (Helm values, CLI flags or `traefik.toml`), not fields of any CRD, so the
- * renderer cannot set them: declare here the values your Traefik runs with, and the renderer
- * refuses WebSocket routes that Traefik would cut.
+ * renderer cannot set them: declare here the values your Traefik runs with (checked for range, and
+ * written by {@link traefikStaticConfig}).
+ *
+ * Measured through a real Traefik v3.7 (`npm run test:traffic`): neither timer closes an upgraded
+ * WebSocket, quiet or not, and `readTimeout` cuts a slow request body (an upload). So they bound
+ * uploads and keep-alive connections, not WebSocket idle time, and WebSocket routes are not checked
+ * against them.
  */
 export interface TraefikEntryPointTimeouts {
   /**
@@ -46,11 +51,22 @@ export interface TraefikControllerProps {
    * @default 'traefik'
    */
   readonly namespace?: string;
+  /**
+   * Route intents you accept that Traefik does not enforce, so they are not refused: only
+   * `RouteIntent.WS_IDLE_TIMEOUT` (nothing in Traefik closes a quiet WebSocket, so a half-open one
+   * stays open until a hop or the client drops it). TOPOLOGY.md then draws the WebSocket idle
+   * timeout as not enforced. Prefer declaring the hop that enforces it (`routes.hops`).
+   * @default - none: a WebSocket route is refused unless a declared hop enforces its idle timeout
+   */
+  readonly acknowledgeUnenforced?: RouteIntent[];
 }
 
 const ENTRY_POINT_TIMEOUTS = S.obj('TraefikEntryPointTimeouts', { readTimeout: S.dur(), idleTimeout: S.dur() });
 /** The shape of {@link TraefikControllerProps}. @internal */
-export const TRAEFIK_CONTROLLER_PROPS = S.obj('TraefikControllerProps', { entryPoints: S.arr(S.str(), '["websecure"]'), entryPointTimeouts: ENTRY_POINT_TIMEOUTS, namespace: S.str('dns-label', 'traefik') });
+export const TRAEFIK_CONTROLLER_PROPS = S.obj('TraefikControllerProps', {
+  entryPoints: S.arr(S.str(), '["websecure"]'), entryPointTimeouts: ENTRY_POINT_TIMEOUTS, namespace: S.str('dns-label', 'traefik'),
+  acknowledgeUnenforced: S.arr(S.enumOf(enumNames('RouteIntent', RouteIntent)), '[RouteIntent.WS_IDLE_TIMEOUT]'),
+});
 /** The shape of {@link TraefikStaticConfigProps}. @internal */
 export const TRAEFIK_STATIC_CONFIG_PROPS = S.obj('TraefikStaticConfigProps', {
   entryPointTimeouts: ENTRY_POINT_TIMEOUTS,
@@ -66,13 +82,16 @@ const ENTRYPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
  */
 export class TraefikRenderer {
   public readonly kind = 'traefik';
+  public readonly capabilities = 'traefik' as const;
   public readonly namespace: string;
+  public readonly acknowledged: readonly RouteIntent[];
   private readonly entryPoints: string[];
   private readonly timeouts: Required<TraefikEntryPointTimeouts>;
 
   constructor(props: TraefikControllerProps) {
     this.namespace = props.namespace ?? 'traefik';
     this.entryPoints = [...(props.entryPoints ?? ['websecure'])];
+    this.acknowledged = [...(props.acknowledgeUnenforced ?? [])];
     this.timeouts = {
       readTimeout: props.entryPointTimeouts?.readTimeout ?? Duration.seconds(60),
       idleTimeout: props.entryPointTimeouts?.idleTimeout ?? Duration.seconds(180),
@@ -84,21 +103,14 @@ export class TraefikRenderer {
     this.entryPoints.forEach((e, i) => {
       if (!ENTRYPOINT_NAME.test(e)) check.fail(`${props.controller}.entryPoints[${i}]`, e, 'be a Traefik entryPoint name (letters, digits, "-" and "_", at most 63 characters)', 'use the name from Traefik\'s static configuration, e.g. "websecure"');
     });
-    // Hop.traefik owns the rule for the entryPoint timers (0 disables one; the lower of the others closes the connection).
-    const limit = Hop.traefik(this.timeouts)._idleSeconds(check, `${props.controller}.entryPointTimeouts`);
+    // Checked for range only: the entryPoint timers do not close upgraded connections (see TraefikEntryPointTimeouts).
+    for (const [field, value] of [['readTimeout', this.timeouts.readTimeout], ['idleTimeout', this.timeouts.idleTimeout]] as const) {
+      if (value.toMilliseconds() !== 0) check.seconds(`${props.controller}.entryPointTimeouts.${field}`, value, 1, 31_536_000, 'use Duration.seconds(1) or more, or Duration.seconds(0) to disable it');
+    }
     if (table.tls.length > 1) {
       check.fail(`${props.controller}`, 'traefik', `be used with at most one TLS secret (an IngressRoute has one tls.secretName; ${table.tls.length} were given)`, 'use one certificate for all hosts, or one construct per certificate');
     }
     const groups = groupRoutes(check, props, table);
-    const read = this.timeouts.readTimeout.toSeconds();
-    const idle = this.timeouts.idleTimeout.toSeconds();
-    for (const g of groups) {
-      if (g.protocol !== RouteProtocol.WEBSOCKET || limit === undefined || g.timeouts.readSeconds <= limit) continue;
-      const route = g.routes[0];
-      check.fail(`${routeProp(props, table, route)}.idleTimeout`, `${g.timeouts.readSeconds}s`,
-        `be at most what Traefik's entryPoint allows (${this.entryPoints.join(', ')}: respondingTimeouts readTimeout ${read}s, idleTimeout ${idle}s; 0 disables one): Traefik would close a quiet WebSocket on ${route.path} after ${limit}s`,
-        `raise transport.respondingTimeouts of the entryPoint in Traefik's static configuration (Helm values or CLI flags, not a CRD), e.g. readTimeout "0s" and idleTimeout "${g.timeouts.readSeconds}s", and pass the values configured as IngressController.traefik({ entryPointTimeouts }); or lower the route's idleTimeout to Duration.seconds(${limit})`);
-    }
     const tls = table.tls[0];
     return groups.map((g) => {
       const transportName = g.name;
@@ -108,10 +120,10 @@ export class TraefikRenderer {
         spec: {
           forwardingTimeouts: {
             dialTimeout: ServersTransportSpecForwardingTimeoutsDialTimeout.fromString(durationString(g.timeouts.connectSeconds)),
-            // HTTP: time to the response headers. WebSocket: how long the upgraded connection may stay quiet.
-            ...(ws
-              ? { idleConnTimeout: ServersTransportSpecForwardingTimeoutsIdleConnTimeout.fromString(durationString(g.timeouts.readSeconds)) }
-              : { responseHeaderTimeout: ServersTransportSpecForwardingTimeoutsResponseHeaderTimeout.fromString(durationString(g.timeouts.readSeconds)) }),
+            // HTTP: the time to the response headers, which is what Traefik enforces of a REST timeout.
+            // WebSocket: nothing (idleConnTimeout covers pooled keep-alive connections, not an
+            // upgraded one; the idle timeout is enforced by a declared hop or acknowledged).
+            ...(ws ? {} : { responseHeaderTimeout: ServersTransportSpecForwardingTimeoutsResponseHeaderTimeout.fromString(durationString(g.timeouts.readSeconds)) }),
           },
         },
       });
@@ -134,7 +146,7 @@ export class TraefikRenderer {
           ...(tls ? { tls: { secretName: tls.secretName } } : {}),
         },
       });
-      return { resource, routes: g.routes, timeouts: g.timeouts };
+      return { resource, routes: g.routes, timeouts: g.timeouts, enforced: enforcedFor(this.capabilities, g, { timeout: 'responseHeaderTimeout', connect: 'dialTimeout' }) };
     });
   }
 }
