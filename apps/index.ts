@@ -3,11 +3,11 @@ import { gitopsFor } from './gitops';
 import { homelabTraefik } from './homelab-traefik';
 import { kortixApi } from './kortix-api';
 import { mentraCloud } from './mentra-cloud';
-import { nexusRuntime } from './nexus-runtime';
+import { nexusRuntime, nexusRuntimeGateway } from './nexus-runtime';
 import { voiceAgents } from './voice-agents';
 
-/** The five seed systems. */
-export const WORKLOAD_APPS: AppSpec[] = [mentraCloud, nexusRuntime, homelabTraefik, voiceAgents, kortixApi];
+/** The five seed systems, plus nexus-runtime on a second cluster that runs Envoy Gateway. */
+export const WORKLOAD_APPS: AppSpec[] = [mentraCloud, nexusRuntime, nexusRuntimeGateway, homelabTraefik, voiceAgents, kortixApi];
 
 /**
  * Every reference app, in the order they are synthesized. Each workload app also gets

@@ -15,6 +15,7 @@ export { SecretStoreRef, KeyVaultObjectType, RemoteSecret, ExternalSecretSource,
 export type { ExternalSecretSourceProps, KeyVaultObject, KeyVaultSecretSync, KeyVaultSecretProviderClassProps } from './secrets';
 export * from './managed-dependency';
 export * from './managed-ingress-overlay';
+export * from './managed-route-overlay';
 export type { TraefikControllerProps, TraefikEntryPointTimeouts, TraefikStaticConfigProps } from './renderers/traefik';
 export { traefikStaticConfig } from './renderers/traefik';
 export type { GatewayRef, GatewayApiControllerProps, GatewayUdpRouteProps, GatewayImplementationOptions, CiliumGatewayOptions, GkeGatewayOptions } from './renderers/gateway-api';

@@ -66,8 +66,9 @@ describe('S1 mentra-cloud', () => {
 });
 
 describe('S2 nexus-runtime', () => {
-  const svc = find('Service', (o) => o.metadata.name === 'nexus-runtime')[0].obj;
-  const np = find('NetworkPolicy', (o) => o.metadata.name === 'nexus-runtime')[0].obj;
+  const s2 = (kind: string, name: string) => all.filter(({ file, obj }) => file.startsWith('nexus-runtime/') && obj.kind === kind && obj.metadata.name === name);
+  const svc = s2('Service', 'nexus-runtime')[0].obj;
+  const np = s2('NetworkPolicy', 'nexus-runtime')[0].obj;
 
   test('Service ports are named http and websocket', () => {
     expect(svc.metadata.namespace).toBe('nexus-runtime');
@@ -121,5 +122,27 @@ describe('every Deployment in dist/', () => {
       expect(c.image).not.toMatch(/:latest$/);
     }
     expect(obj.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+  });
+});
+
+describe('S2 nexus-runtime on a second cluster with Envoy Gateway', () => {
+  const gw = all.filter(({ file }) => file.startsWith('nexus-runtime-gateway/'));
+  const of = (kind: string, name: string) => gw.find(({ obj }) => obj.kind === kind && obj.metadata.name === name)!.obj;
+
+  test('HTTPRoutes on the platform\'s Gateway listener, and a BackendTrafficPolicy per HTTPRoute with the WebSocket idle timeout', () => {
+    expect(gw.map(({ obj }) => `${obj.kind}/${obj.metadata.name}`).sort()).toEqual([
+      'BackendTrafficPolicy/nexus-runtime', 'BackendTrafficPolicy/nexus-runtime-ws', 'Deployment/nexus-runtime', 'HTTPRoute/nexus-runtime', 'HTTPRoute/nexus-runtime-ws',
+      'NetworkPolicy/default-deny', 'NetworkPolicy/nexus-runtime', 'PodDisruptionBudget/nexus-runtime', 'Service/nexus-runtime',
+    ]);
+    expect(of('HTTPRoute', 'nexus-runtime-ws').spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public', namespace: 'envoy-gateway-system', sectionName: 'https' }]);
+    expect(of('HTTPRoute', 'nexus-runtime-ws').spec.rules[0]).toMatchObject({ backendRefs: [{ name: 'nexus-runtime', port: 3001 }], timeouts: { request: '0s', backendRequest: '0s' } });
+    expect(of('HTTPRoute', 'nexus-runtime').spec.rules[0].timeouts).toEqual({ request: '60s', backendRequest: '60s' });
+    expect(of('BackendTrafficPolicy', 'nexus-runtime-ws').spec.timeout).toEqual({ http: { streamIdleTimeout: '3600s' }, tcp: { connectTimeout: '10s' } });
+  });
+
+  test('the NetworkPolicy admits the Gateway\'s proxies from envoy-gateway-system; the workload is the same as on the ingress-nginx cluster', () => {
+    expect(JSON.stringify(of('NetworkPolicy', 'nexus-runtime').spec.ingress[0].from)).toBe('[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"envoy-gateway-system"}}}]');
+    const first = all.find(({ file, obj }) => file.startsWith('nexus-runtime/') && obj.kind === 'Deployment')!.obj;
+    expect(of('Deployment', 'nexus-runtime')).toEqual(first);
   });
 });

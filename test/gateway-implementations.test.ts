@@ -138,13 +138,11 @@ describe('Istio and generic', () => {
   });
 
   test('fails when no implementation is given (plain JavaScript)', () => {
-    const c = chart();
-    expect(errorOf(() => new RealtimeService(c, 'Svc', {
-      name: 'rt', image: 'ghcr.io/example/rt:1.0.0', http: { port: 3000 },
-      routes: { controller: IngressController.gatewayApi({ gateway: { name: 'edge', namespace: 'gateway' } } as any), hosts: ['rt.example.com'], routes: [Route.http('/')] },
-    }))).toBe(
-      '[test/Svc] RealtimeService \'routes.controller.implementation\' is not set: must be the Gateway API implementation that runs the Gateway (GatewayImplementation.envoyGateway(), nginxGatewayFabric(), traefik(), istio(), cilium(), kgateway(), gkeGateway() or generic()): implementations enforce timeouts in different fields, and some ignore HTTPRoute timeouts. '
-      + 'Fix: pass implementation: GatewayImplementation.envoyGateway() (or the one your cluster runs); GatewayImplementation.generic() writes standard fields only');
+    expect(errorOf(() => IngressController.gatewayApi({ gateway: { name: 'edge', namespace: 'gateway' } } as any))).toBe(
+      '[IngressController.gatewayApi] IngressController \'props.implementation\' is not set: must be set (GatewayApiControllerProps requires it). Fix: add implementation: GatewayImplementation.envoyGateway()');
+    expect(errorOf(() => IngressController.gatewayApi({ gateway: { name: 'edge' }, implementation: 'envoy' } as any))).toBe(
+      '[IngressController.gatewayApi] IngressController \'props.implementation\' is "envoy": must be a GatewayImplementation. Fix: use GatewayImplementation.envoyGateway() (or the implementation your cluster runs)');
+    expect(errorOf(() => G.cilium({ streamIdleTimeout: 300 } as any))).toMatch(/^\[GatewayImplementation\.cilium\] GatewayImplementation 'options\.streamIdleTimeout' is 300: must be a Duration/);
   });
 });
 

@@ -120,7 +120,7 @@ describe('argoCdApps', () => {
   test('the reference gitops app covers every target of every reference app', () => {
     const files = synthesize([gitops]).files;
     const expected = WORKLOAD_APPS.flatMap((a) => (a.targets ? a.targets.map((t) => `${a.name}-${t.cluster}-${t.env}`) : [a.name]));
-    expect([...files.keys()].filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/^argocd\/argocd\.application\.|\.yaml$/g, ''))).toEqual([...expected, 'realtime-apps'].sort());
+    expect([...files.keys()].filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/^argocd\/argocd\.application\.|\.yaml$/g, '')).sort()).toEqual([...expected, 'realtime-apps'].sort());
     expect(expected).toEqual(expect.arrayContaining(['mentra-cloud-us-central-prod', 'mentra-cloud-france-prod', 'nexus-runtime', 'kortix-api', 'homelab-traefik-cluster-a-prod']));
     for (const [f, text] of files) if (f.endsWith('.yaml')) expect(text).toContain('repoURL: https://git.example.com/platform/realtime.git');
   });

@@ -10,7 +10,7 @@ const {
   RealtimeService, WebService, WorkerPool, MediaServer, ManagedIngressOverlay, UdpLoadBalancer, Fleet, NamespaceIsolation, ManagedDependency,
   ExternalSecretSource, KeyVaultSecretProviderClass, WorkloadNetworkPolicy, Route, Hop, IngressController, LoadBalancerPreset, RemoteSecret, Peer,
   DisruptionBudget, PreStopHook, UdpRouting, WorkerScaling, SecretStoreRef, ClusterProvider, ArgoCdCluster, ArgoCdApplication, NginxStreamLoadBalancer,
-  GatewayUdpRoute, OwnerTls, DependencyPort, traefikStaticConfig, AlbScheme, AlbTargetType, checkObject, argoCdApps,
+  GatewayUdpRoute, GatewayImplementation, OwnerTls, DependencyPort, traefikStaticConfig, AlbScheme, AlbTargetType, checkObject, argoCdApps,
 } = L as any;
 const chart = () => new Chart(new App(), 'test', { namespace: 'game' });
 const IMAGE = 'ghcr.io/acme/game:1.0.0';
@@ -136,7 +136,7 @@ const CASES: Array<[string, () => unknown, string]> = [
     "[IngressController.awsAlb] IngressController 'props' is not set: must be set (IngressController.awsAlb requires it). Fix: add props: { idleTimeout: Duration.seconds(3600), scheme: AlbScheme.INTERNET_FACING }"],
   ['awsAlb scheme string', () => IngressController.awsAlb({ idleTimeout: Duration.seconds(60), scheme: 'public' }),
     "[IngressController.awsAlb] IngressController 'props.scheme' is \"public\": must be one of AlbScheme.INTERNET_FACING, AlbScheme.INTERNAL. Fix: use one of AlbScheme.INTERNET_FACING, AlbScheme.INTERNAL"],
-  ['gatewayApi gateway string', () => IngressController.gatewayApi({ gateway: 'edge' }),
+  ['gatewayApi gateway string', () => IngressController.gatewayApi({ gateway: 'edge', implementation: GatewayImplementation.envoyGateway() }),
     "[IngressController.gatewayApi] IngressController 'props.gateway' is \"edge\": must be an object (GatewayRef). Fix: pass { name: \"edge\" }"],
   ['nginx typo', () => IngressController.nginx({ classname: 'nginx' }),
     "[IngressController.nginx] IngressController 'props.classname' is \"nginx\": must be one of the props of NginxIngressControllerProps (className, namespace): an unknown prop would be ignored silently. Fix: did you mean 'props.className'?"],
@@ -234,7 +234,7 @@ const CASES: Array<[string, () => unknown, string]> = [
     "[test/L4] NginxStreamLoadBalancer 'servers' is \"10.0.0.1\": must be an array of objects (L4Server). Fix: pass an array, e.g. [{ name: \"cluster-a\", address: \"10.0.0.10\" }]"],
   ['NginxStream timeout number', () => new NginxStreamLoadBalancer(chart(), 'L4', { servers: [{ name: 'a', address: '10.0.0.1' }], routes: [Route.websocket('/ws')], proxyTimeout: 3600 }),
     "[test/L4] NginxStreamLoadBalancer 'proxyTimeout' is 3600: must be a Duration (from cdk8s). Fix: pass Duration.seconds(3600) if you meant seconds (import { Duration } from 'cdk8s'); a bare number has no unit"],
-  ['GatewayUdpRoute port string', () => new GatewayUdpRoute(chart(), 'U', { name: 'u', gateway: { name: 'edge', sectionName: 'udp' }, serviceName: 'game-udp', port: '7777' }),
+  ['GatewayUdpRoute port string', () => new GatewayUdpRoute(chart(), 'U', { name: 'u', gateway: { name: 'edge', sectionName: 'udp' }, implementation: GatewayImplementation.envoyGateway(), serviceName: 'game-udp', port: '7777' }),
     "[test/U] GatewayUdpRoute 'port' is \"7777\": must be a whole number. Fix: pass the number 7777 without quotes"],
   ['ArgoCdApplication repo creds', () => new ArgoCdApplication(chart(), 'App', { name: 'a', repoURL: 'https://deploy:ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/o/r.git', targetRevision: 'main', path: 'dist/a', destination: ArgoCdCluster.inCluster() }),
     "[test/App] ArgoCdApplication 'repoURL' is \"https://deploy:***@github.com/o/r.git\": must carry no credential (found a password in the URL's userinfo (scheme://user:password@host)): every string here is committed to dist/ in plain text. Fix: remove the credentials from the URL (\"https://github.com/o/r.git\") and register them with Argo CD as a repository Secret (argocd.argoproj.io/secret-type: repository)"],

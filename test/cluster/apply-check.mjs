@@ -353,20 +353,50 @@ async function selfTest() {
   return ok;
 }
 
+/**
+ * Where CRDs come from, most preferred first (folders of ../shared/crds): Gateway API v1.7.0's
+ * experimental channel (UDPRoute served as v1 and v1alpha2) and standard channel, the Gateway
+ * implementations' policy CRDs (kgateway's Helm-rendered TrafficPolicy), Traefik v3.7.13, then the
+ * older top-level files. Files elsewhere are never installed.
+ */
+const CRD_SOURCES = [
+  'gateway-api-v1.7.0/experimental/gateway.networking.k8s.io_udproutes.yaml',
+  'gateway-api-v1.7.0/standard/',
+  'envoy-gateway-v1.9.1/',
+  'nginx-gateway-fabric-v2.6.7/',
+  'kgateway-v2.4.2/helm-rendered/',
+  'kgateway-v2.4.2/',
+  'gke-gateway-2026-04-29/',
+  'traefik-v3.7.13/traefik.io_',
+  '', // top level
+];
+function crdRank(rel) {
+  const i = CRD_SOURCES.findIndex((src) => (src === '' ? !rel.includes('/') : rel.startsWith(src)));
+  return i === -1 ? undefined : i;
+}
+
 /** CRDs from the shared folder whose group/kind some dist object uses; installed and Established. */
 async function installCrds(items) {
   const wanted = new Set(items.filter((i) => i.obj).map((i) => `${i.group}/${i.kind}`));
   const inDist = new Set(
     items.filter((i) => i.kind === 'CustomResourceDefinition').map((i) => `${i.obj.spec?.group}/${i.obj.spec?.names?.kind}`),
   );
-  const files = new Map(); // file -> CRD names
+  // A kind can be in several folders (the old top-level files and the versioned ones): take it from
+  // the first folder of CRD_SOURCES that has it, so the API server serves the versions lib/ renders.
+  const chosen = new Map(); // group/kind -> { file, name, rank }
   for (const file of listYaml(CRDS)) {
+    const rank = crdRank(path.relative(CRDS, file));
+    if (rank === undefined) continue;
     for (const crd of parseYaml(readFileSync(file, 'utf8')).objects) {
       if (crd?.kind !== 'CustomResourceDefinition') continue;
       const key = `${crd.spec.group}/${crd.spec.names.kind}`;
-      if (wanted.has(key) && !inDist.has(key)) files.set(file, [...(files.get(file) ?? []), crd.metadata.name]);
+      if (!wanted.has(key) || inDist.has(key)) continue;
+      const prev = chosen.get(key);
+      if (!prev || rank < prev.rank) chosen.set(key, { file, name: crd.metadata.name, rank });
     }
   }
+  const files = new Map(); // file -> CRD names
+  for (const { file, name } of chosen.values()) files.set(file, [...(files.get(file) ?? []), name]);
   if (files.size === 0) return new Set();
   const names = [...files.values()].flat();
   const r = await kubectl(['apply', '--server-side', `--field-manager=${HARNESS_MANAGER}`, ...[...files.keys()].flatMap((f) => ['-f', f])]);
