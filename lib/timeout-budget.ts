@@ -103,12 +103,12 @@ export class Hop {
   }
 
   /**
-   * A Traefik v3 entryPoint. Both `respondingTimeouts` count: `idleTimeout` closes quiet
-   * connections, and `readTimeout` (60 s by default since v3.0) bounds reads on the client
-   * connection. The hop's idle timeout is the lower of the two that are not 0 (0 disables a
-   * timer). This is the conservative reading: if your Traefik version enforces `readTimeout` as an
-   * absolute deadline on upgraded connections, no heartbeat helps and it must be 0 on WebSocket
-   * entryPoints.
+   * A Traefik v3 entryPoint (`transport.respondingTimeouts`). Measured through a real Traefik v3.7
+   * (`npm run test:traffic`, checks `traefik/ws-idle-timeout` and `traefik/upload-timeout`): neither
+   * timer closes an upgraded WebSocket, quiet or not, while `readTimeout` (60 s by default since
+   * v3.0) cuts a request whose body is still arriving. So this hop is checked against HTTP routes
+   * only (the lower of the two timers that are not 0 must hold the route's timeout), and never
+   * against WebSocket routes: it does not enforce, and does not endanger, their idle window.
    * @see https://doc.traefik.io/traefik/routing/entrypoints/#respondingtimeouts
    */
   public static traefik(options: TraefikHopOptions = {}): Hop {
@@ -116,7 +116,7 @@ export class Hop {
     return new Hop('traefik', [
       { field: 'readTimeout', value: options.readTimeout ?? Duration.seconds(60), minSeconds: 1, maxSeconds: MAX_IDLE_SECONDS, stepSeconds: 1, zeroDisables: true },
       { field: 'idleTimeout', value: options.idleTimeout ?? Duration.seconds(180), minSeconds: 1, maxSeconds: MAX_IDLE_SECONDS, stepSeconds: 1, zeroDisables: true },
-    ], 'raise the entryPoint\'s transport.respondingTimeouts (readTimeout and idleTimeout; 0 disables them)');
+    ], 'raise the entryPoint\'s transport.respondingTimeouts (readTimeout and idleTimeout; 0 disables them)', 'traefik', false);
   }
 
   /**
@@ -141,6 +141,8 @@ export class Hop {
      * the capability table's row for it, when it has one.
      */
     public readonly kind: string = name,
+    /** Whether the hop closes quiet WebSockets (Traefik's entryPoint timers do not: measured). */
+    public readonly cutsWebSockets: boolean = true,
   ) {}
 
   /**
@@ -228,6 +230,7 @@ export function checkTimeoutBudget(scope: IConstruct, subject: string, routes: r
     const idle = hop._idleSeconds(check, prop);
     if (idle === undefined) return;
     for (const { route, timeouts, heartbeat } of resolved) {
+      if (route.protocol === RouteProtocol.WEBSOCKET && !hop.cutsWebSockets) continue;
       if (heartbeat !== undefined) {
         if (idle < 2 * heartbeat) {
           const every = Math.floor(idle / 2);

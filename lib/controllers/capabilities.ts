@@ -179,7 +179,7 @@ export const CONTROLLER_CAPABILITIES: Readonly<Record<ControllerId, ControllerCa
         alternative: 'IngressController.traefik() on the same Traefik (its ServersTransport responseHeaderTimeout cuts a slow response until the headers)' },
       'ws-idle-timeout': { status: 'not-enforced', how: 'nothing closes a quiet upgraded connection', evidence: [traffic('gateway-traefik/ws-idle-timeout')] },
       'connect-timeout': { status: 'not-enforced', how: 'no field reachable from Gateway API objects', evidence: [src(TRAEFIK_GATEWAY_FEATURES)] },
-      'streaming-response': { status: 'enforced', how: 'no route timeout applies, so nothing cuts a streaming response', evidence: [traffic('gateway-traefik/rest-timeout')] },
+      'streaming-response': { status: 'enforced', how: 'no route timeout applies (HTTPRoute timeouts are ignored), so nothing cuts a streaming response', evidence: [src(TRAEFIK_GATEWAY_FEATURES)] },
       udp: { status: 'not-enforced', how: 'a UDP listener gets "Unsupported listener protocol"', evidence: [src(TRAEFIK_GATEWAY_KINDS)] },
     },
   },
