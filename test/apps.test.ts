@@ -132,7 +132,7 @@ describe('S2 nexus-runtime on a second cluster with Envoy Gateway', () => {
   test('HTTPRoutes on the platform\'s Gateway listener, and a BackendTrafficPolicy per HTTPRoute with the WebSocket idle timeout', () => {
     expect(gw.map(({ obj }) => `${obj.kind}/${obj.metadata.name}`).sort()).toEqual([
       'BackendTrafficPolicy/nexus-runtime', 'BackendTrafficPolicy/nexus-runtime-ws', 'Deployment/nexus-runtime', 'HTTPRoute/nexus-runtime', 'HTTPRoute/nexus-runtime-ws',
-      'NetworkPolicy/default-deny', 'NetworkPolicy/nexus-runtime', 'PodDisruptionBudget/nexus-runtime', 'Service/nexus-runtime',
+      'Namespace/nexus-runtime', 'NetworkPolicy/default-deny', 'NetworkPolicy/nexus-runtime', 'PodDisruptionBudget/nexus-runtime', 'Service/nexus-runtime',
     ]);
     expect(of('HTTPRoute', 'nexus-runtime-ws').spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public', namespace: 'envoy-gateway-system', sectionName: 'https' }]);
     expect(of('HTTPRoute', 'nexus-runtime-ws').spec.rules[0]).toMatchObject({ backendRefs: [{ name: 'nexus-runtime', port: 3001 }], timeouts: { request: '0s', backendRequest: '0s' } });

@@ -157,6 +157,7 @@ describe('namespace ownership in the synthesizer', () => {
       'mentra-cloud/us-central/prod': { owned: [], external: ['default'] },
       'mentra-cloud/us-central/staging': { owned: [], external: ['default'] },
       'nexus-runtime': { owned: ['nexus-runtime'], external: [] },
+      'nexus-runtime-gateway': { owned: ['nexus-runtime'], external: [] },
       'voice-agents/aks-eastus-staging/staging': { owned: ['livekit', 'voice-agents'], external: [] },
       'voice-agents/aks-eastus/prod': { owned: ['livekit', 'voice-agents'], external: [] },
     });
