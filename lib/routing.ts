@@ -1,7 +1,7 @@
 // The ingress controllers (an enum-like class) above the route model and the renderers: the
-// factories live here because they need both (lib/route.ts <- lib/renderers/* <- this file).
+// factories live here because they need both (route.ts <- renderers <- this file).
 // It also owns the check that every route intent is enforced by the controller or a declared hop,
-// read from the capability table (lib/controllers/capabilities.ts).
+// read from the capability table (controllers/capabilities.ts).
 import { Construct } from 'constructs';
 import { ControllerId, EnforcedIntent, RouteIntent, capabilityOf, enforcersOf, CONTROLLER_CAPABILITIES } from './controllers/capabilities';
 import { Peer } from './network-policy';
@@ -145,7 +145,7 @@ export abstract class IngressController {
 }
 
 /**
- * A controller-specific renderer (lib/renderers/) behind an {@link IngressController} factory.
+ * A controller-specific renderer behind an {@link IngressController} factory.
  * @internal
  */
 export interface RouteRenderer {

@@ -38,7 +38,7 @@ export type EnforcementStatus = 'enforced' | 'not-enforced' | 'how';
 
 /**
  * What a fact rests on: a named behaviour check of `npm run test:traffic` (`<controller>/<intent>`,
- * see test/traffic/), or a public source (code at a tag, the product's documentation).
+ * run by the repository's traffic harness), or a public source (code at a tag, the product's documentation).
  */
 export type Evidence = { readonly traffic: string } | { readonly source: string };
 
