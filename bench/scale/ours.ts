@@ -13,6 +13,8 @@ export function scaleApp(services: number): AppSpec {
     name: 'scale',
     source: 'bench/scale/ours.ts',
     namespace: 'realtime',
+    // The namespace is the platform's (as in the plain baseline, which emits no Namespace either).
+    externalNamespaces: [{ name: 'realtime', owner: 'the platform team (bench)' }],
     targets: Array.from({ length: services }, (_, i) => ({ cluster: `c${String(i).padStart(4, '0')}`, env: 'prod' })),
     define: (chart, target) => {
       const name = `svc-${target!.cluster}`;
