@@ -406,6 +406,15 @@ async function scenarioPdbBlockedDrain() {
     }
     const expect = [...Array(budget).fill(201), 429];
     check(`${short(w)} drain with no spare capacity: ${budget} eviction(s) allowed, the next refused (429)`, JSON.stringify(codes) === JSON.stringify(expect), `answers ${codes.join(', ')}`);
+    // Negative control: the 429 is the PDB's doing. With the budget opened (a copy of the PDB with
+    // maxUnavailable 100%), the same eviction, with the same missing capacity, is allowed.
+    if (w === ws[0]) {
+      await kube.mergePatch(pathOf(pdb), { spec: { minAvailable: null, maxUnavailable: '100%' } });
+      const pod = liveReady(w).map((p) => p.pod).find((p) => p.metadata.name === [...evicted].at(-1)); // the refused one
+      const code = pod ? await until(10, async () => { const c = await evict(pod); return c === 429 ? null : c; }, 300) : null;
+      check(`${short(w)} negative control: with the PDB opened to maxUnavailable 100%, the next eviction is allowed (201)`, code === 201, `answer ${code}`);
+      await kube.mergePatch(pathOf(pdb), { spec: { minAvailable: pdb.spec.minAvailable ?? null, maxUnavailable: pdb.spec.maxUnavailable ?? null } });
+    }
     refused.push(w);
   }));
   const t = Date.now();
