@@ -111,7 +111,7 @@ export const CONTROLLER_CAPABILITIES: Readonly<Record<ControllerId, ControllerCa
     facts: {
       'rest-timeout': { status: 'enforced', how: 'proxy-read-timeout / proxy-send-timeout annotations (between two reads or writes)', evidence: [traffic('ingress-nginx/rest-timeout'), src(INGRESS_NGINX_TIMEOUTS)] },
       'ws-idle-timeout': { status: 'enforced', how: 'proxy-read-timeout / proxy-send-timeout of the WebSocket Ingress (a quiet WebSocket is closed after it)', evidence: [traffic('ingress-nginx/ws-idle-timeout'), src(INGRESS_NGINX_TIMEOUTS)] },
-      'connect-timeout': { status: 'enforced', how: 'proxy-connect-timeout annotation (nginx caps it at about 75 s)', evidence: [src(`${NGINX_PROXY}#proxy_connect_timeout`)] },
+      'connect-timeout': { status: 'enforced', how: 'proxy-connect-timeout annotation (nginx caps it at about 75 s)', evidence: [traffic('ingress-nginx/connect-timeout'), src(`${NGINX_PROXY}#proxy_connect_timeout`)] },
       'streaming-response': { status: 'enforced', how: 'the read timeout runs between two reads: a response that sends data at least once per timeout is never cut', evidence: [traffic('ingress-nginx/streaming-response'), src(`${NGINX_PROXY}#proxy_read_timeout`)] },
       udp: { status: 'not-enforced', how: 'an Ingress carries HTTP only: UDP goes through its own LoadBalancer Service', evidence: [src('https://kubernetes.io/docs/concepts/services-networking/ingress/')] },
     },
@@ -122,7 +122,7 @@ export const CONTROLLER_CAPABILITIES: Readonly<Record<ControllerId, ControllerCa
     facts: {
       'rest-timeout': { status: 'how', how: 'ServersTransport forwardingTimeouts.responseHeaderTimeout: a slow response is cut until its headers arrive, never after', evidence: [traffic('traefik/rest-timeout'), src(TRAEFIK_ST)] },
       'ws-idle-timeout': { status: 'not-enforced', how: 'nothing in Traefik closes a quiet upgraded connection (ServersTransport idleConnTimeout covers pooled keep-alive connections; entryPoint idleTimeout and readTimeout do not cut a WebSocket)', evidence: [traffic('traefik/ws-idle-timeout')] },
-      'connect-timeout': { status: 'enforced', how: 'ServersTransport forwardingTimeouts.dialTimeout', evidence: [src(TRAEFIK_ST)] },
+      'connect-timeout': { status: 'enforced', how: 'ServersTransport forwardingTimeouts.dialTimeout', evidence: [traffic('traefik/connect-timeout'), src(TRAEFIK_ST)] },
       'streaming-response': { status: 'enforced', how: 'responseHeaderTimeout stops at the response headers: a streaming response is never cut', evidence: [traffic('traefik/streaming-response'), src(TRAEFIK_ST)] },
       udp: { status: 'not-enforced', how: 'not rendered (Traefik has IngressRouteUDP; use a UDP LoadBalancer Service)', evidence: [src(TRAEFIK_UDP)] },
     },
