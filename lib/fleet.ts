@@ -141,6 +141,7 @@ export class Fleet {
 
   /** The fleet's target for a cluster and environment, with its cluster's settings. */
   public of(target: Target): FleetTarget {
+    validateArgs('Fleet.of', 'Fleet', { target }, { target: S.req(S.obj('Target', { cluster: S.req(S.str(), '"us-central"'), env: S.req(S.str(), '"prod"') }), '{ cluster: "us-central", env: "prod" }') });
     const hit = this.targets.find((t) => t.cluster === target.cluster && t.env === target.env);
     if (!hit) {
       return fail('Fleet', 'Fleet', 'target', `${target.cluster}/${target.env}`, `be one of the fleet's targets (${this.targets.map((t) => `${t.cluster}/${t.env}`).join(', ')})`, 'add the environment to the cluster in the Fleet');

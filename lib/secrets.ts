@@ -525,6 +525,7 @@ export class KeyVaultSecretProviderClass extends Construct {
    * @param path mount path in the container @default `/mnt/secrets/<name>`
    */
   public mount(path?: string): SecretMount {
+    checkMountPath(this, path);
     return SecretMount._of(`SecretProviderClass ${this.name}`, this.namespace, { ...this.volume(path ?? `/mnt/secrets/${this.name}`), serviceAccountName: this.serviceAccountName });
   }
 
@@ -534,6 +535,7 @@ export class KeyVaultSecretProviderClass extends Construct {
    * @param path mount path in the container @default `/mnt/secrets/<name>`
    */
   public envFrom(path?: string): SecretMount {
+    checkMountPath(this, path);
     const check: Checker = new Checker(this, 'KeyVaultSecretProviderClass');
     if (!this.secretName) {
       check.fail('sync', undefined, 'be set to load the objects with envFrom (only a synced Secret can be loaded as environment variables)', 'set `sync: { secretName, keys }`, or use mount() and read the files');
@@ -661,3 +663,13 @@ export function goDuration(seconds: number): string {
   return `${s}s`;
 }
 
+
+/** A container mount path: absolute, no spaces, no "." or ".." segments, not ":" (Windows-style). */
+function checkMountPath(scope: Construct, path: string | undefined): void {
+  validateProps(scope, 'KeyVaultSecretProviderClass', { path }, S.obj('mount', { path: S.str() }));
+  if (path === undefined) return;
+  if (!path.startsWith('/') || path.split('/').some((seg) => seg === '.' || seg === '..') || path.includes(':')) {
+    new Checker(scope, 'KeyVaultSecretProviderClass').fail('path', path, 'be an absolute container path without "." or ".." segments or ":", e.g. "/mnt/secrets/app"',
+      path.startsWith('/') ? 'remove the "." / ".." segments' : `use "/${path.replace(/^\.?\/*/, '')}"`);
+  }
+}

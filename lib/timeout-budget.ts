@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Checker } from './private/checks';
 import { Route, RouteProtocol } from './route';
-import { S, validateArgs } from './private/validate';
+import { S, routeFix, validateArgs, validateProps } from './private/validate';
 
 /** Longest idle timeout a hop may declare: one year (a sanity bound, not a recommendation). */
 const MAX_IDLE_SECONDS = 31_536_000;
@@ -215,6 +215,13 @@ export interface TimeoutBudgetOptions {
  * @see https://kubernetes.github.io/ingress-nginx/user-guide/miscellaneous/#websockets
  */
 export function checkTimeoutBudget(scope: IConstruct, subject: string, routes: readonly Route[], hops: readonly Hop[], options: TimeoutBudgetOptions = {}): void {
+  const who = typeof subject === 'string' ? subject : 'checkTimeoutBudget';
+  validateProps(scope, who, { options }, S.obj('checkTimeoutBudget', { options: S.obj('TimeoutBudgetOptions', { routesProp: S.str(), hopsProp: S.str() }) }));
+  const [rp, hp] = [options?.routesProp ?? 'routes', options?.hopsProp ?? 'hops'];
+  validateProps(scope, who, { [rp]: routes, [hp]: hops }, S.obj('checkTimeoutBudget', {
+    [rp]: S.req(S.arr(S.inst(() => Route, 'a Route made by Route.http(...) or Route.websocket(...)', routeFix)), '[Route.websocket("/ws")]'),
+    [hp]: S.req(S.arr(S.inst(() => Hop, 'a Hop', 'use Hop.cloudflare(), Hop.azureLoadBalancer(), Hop.awsAlb(), Hop.nginxStream(), Hop.traefik() or Hop.custom(name, idleTimeout)')), '[Hop.cloudflare()]'),
+  }));
   const check = new Checker(scope, subject);
   const routesProp = options.routesProp ?? 'routes';
   const hopsProp = options.hopsProp ?? 'hops';

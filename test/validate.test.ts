@@ -15,6 +15,11 @@ const {
 const chart = () => new Chart(new App(), 'test', { namespace: 'game' });
 const IMAGE = 'ghcr.io/acme/game:1.0.0';
 const svc = (p: any) => () => new RealtimeService(chart(), 'Svc', { name: 'game', image: IMAGE, http: { port: 8080 }, ...p });
+const kv = () => new KeyVaultSecretProviderClass(chart(), 'Kv', {
+  name: 'kv', keyVaultName: 'vault', tenantId: '00000000-0000-0000-0000-000000000000', clientId: '00000000-0000-0000-0000-000000000000',
+  serviceAccountName: 'sa', objects: [{ name: 'db-password' }], sync: { secretName: 'kv', keys: { DB: 'db-password' } },
+});
+const fleet = () => new Fleet({ clusters: [{ name: 'us-central', envs: ['prod'], provider: ClusterProvider.aks() }] });
 const web = (p: any) => () => new WebService(chart(), 'Web', { name: 'web', image: IMAGE, http: { port: 8080 }, ...p });
 
 /** The message of the RealtimeConfigError a function throws (any other error fails the test). */
@@ -116,6 +121,20 @@ const CASES: Array<[string, () => unknown, string]> = [
     "[argoCdApps] argoCdApps 'repoURL' is \"https://bot:***@git.example.com/r.git\": must carry no credential (found a password in the URL's userinfo (scheme://user:password@host)): every string here is committed to dist/ in plain text. Fix: remove the credentials from the URL (\"https://git.example.com/r.git\") and register them with Argo CD as a repository Secret (argocd.argoproj.io/secret-type: repository)"],
   ['argoCdApps is given repoUrl (case typo)', () => argoCdApps({ source: 'apps/argocd.ts', apps: [], repoUrl: 'https://git.example.com/r.git', targetRevision: 'main' }),
     "[argoCdApps] argoCdApps 'repoUrl' is \"https://git.example.com/r.git\": must be one of the props of ArgoCdAppsProps (name, source, apps, repoURL, targetRevision, distPath, namespace, project, destination, root): an unknown prop would be ignored silently. Fix: did you mean 'repoURL'?"],
+  ['a Key Vault mount path is relative', () => kv().mount('secrets/app'),
+    "[test/Kv] KeyVaultSecretProviderClass 'path' is \"secrets/app\": must be an absolute container path without \".\" or \"..\" segments or \":\", e.g. \"/mnt/secrets/app\". Fix: use \"/secrets/app\""],
+  ['a Key Vault mount path climbs out with ..', () => kv().mount('/mnt/../etc'),
+    "[test/Kv] KeyVaultSecretProviderClass 'path' is \"/mnt/../etc\": must be an absolute container path without \".\" or \"..\" segments or \":\", e.g. \"/mnt/secrets/app\". Fix: remove the \".\" / \"..\" segments"],
+  ['a Key Vault envFrom path is a number', () => kv().envFrom(42),
+    "[test/Kv] KeyVaultSecretProviderClass 'path' is 42: must be a string. Fix: pass it as a string: \"42\""],
+  ['Fleet.of is given "cluster/env" as one string', () => fleet().of('us-central/prod'),
+    "[Fleet.of] Fleet 'target' is \"us-central/prod\": must be an object (Target). Fix: pass an object, e.g. { cluster: \"us-central\", env: \"prod\" }"],
+  ['Fleet.of is given null', () => fleet().of(null),
+    "[Fleet.of] Fleet 'target' is null: must be an object (Target). Fix: pass a value, e.g. { cluster: \"us-central\", env: \"prod\" }"],
+  ['checkTimeoutBudget is given one Route instead of a list', () => L.checkTimeoutBudget(chart(), 'MyConstruct', Route.websocket('/ws'), [Hop.cloudflare()]),
+    "[test] MyConstruct 'routes' is \"Route(\\\"/ws\\\")\": must be an array of Route made by Route.http(...) or Route.websocket(...) objects. Fix: wrap it in an array: [ ... ]"],
+  ['checkTimeoutBudget is given a hop name instead of a Hop (the prop follows hopsProp)', () => L.checkTimeoutBudget(chart(), 'MyConstruct', [Route.websocket('/ws')], ['cloudflare'] as any, { hopsProp: 'edge.hops' }),
+    "[test] MyConstruct 'edge.hops[0]' is \"cloudflare\": must be a Hop. Fix: use Hop.cloudflare(), Hop.azureLoadBalancer(), Hop.awsAlb(), Hop.nginxStream(), Hop.traefik() or Hop.custom(name, idleTimeout)"],
   ['Route.http timeout number', () => Route.http('/api', { timeout: 30 }),
     "[Route.http] Route 'options.timeout' is 30: must be a Duration (from cdk8s). Fix: pass Duration.seconds(30) if you meant seconds (import { Duration } from 'cdk8s'); a bare number has no unit"],
   ['Route.websocket timeout', () => Route.websocket('/ws', { timeout: Duration.hours(1) }),
