@@ -16,6 +16,7 @@ export const PODS = {
   homepage: { namespace: 'homepage', service: 'homepage', address: '10.244.1.10', ports: [{ name: 'http', port: 3000 }] },
   nexus: { namespace: 'nexus-runtime', service: 'nexus-runtime', address: '10.244.2.10', ports: [{ name: 'http', port: 3000 }, { name: 'websocket', port: 3001 }] },
   gateway: { namespace: 'gw', service: 'realtime', address: '10.244.3.10', ports: [{ name: 'http', port: 3000 }] },
+  gatewayTraefik: { namespace: 'gw', service: 'realtime-traefik', address: '10.244.3.11', ports: [{ name: 'http', port: 3000 }] },
   porter: { namespace: 'default', service: 'cloud-prod-cloud', address: '10.244.4.10', ports: [{ name: 'http', port: 8080 }] },
 };
 

@@ -50,7 +50,7 @@ fail_with_log() { log "$1"; tail -n "${3:-40}" "$2" >&2; exit 2; }
 # 1. Addresses. The API server refuses loopback (127/8) addresses in IPv4 EndpointSlices; these
 #    pod-like addresses are real here and nowhere else.
 LB_ADDRS=(10.0.0.10 10.0.0.11 10.0.0.12)
-POD_ADDRS=(10.244.1.10 10.244.2.10 10.244.3.10 10.244.4.10)
+POD_ADDRS=(10.244.1.10 10.244.2.10 10.244.3.10 10.244.3.11 10.244.4.10)
 EDGE_ADDR=10.0.1.1
 ip link set lo up
 for a in "${LB_ADDRS[@]}" "${POD_ADDRS[@]}"; do ip addr add "$a/32" dev lo; done
@@ -88,7 +88,7 @@ node "$TRAFFIC_DIR/served-kinds.mjs" "$TRAEFIK_SRC" >"$S/logs/served-kinds.log" 
 stamp "CRDs established; $(tail -1 "$S/logs/served-kinds.log")"
 
 # 3. The pods.
-BACKENDS=(10.244.1.10:3000 10.244.2.10:3000 10.244.2.10:3001 10.244.3.10:3000 10.244.4.10:8080)
+BACKENDS=(10.244.1.10:3000 10.244.2.10:3000 10.244.2.10:3001 10.244.3.10:3000 10.244.3.11:3000 10.244.4.10:8080)
 node "$TRAFFIC_DIR/backend.mjs" "${BACKENDS[@]}" >"$S/logs/backend.log" 2>&1 &
 PIDS+=("$!")
 

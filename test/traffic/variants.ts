@@ -9,10 +9,9 @@
 // app renders Gateway API yet).
 import { App, Chart, Duration } from 'cdk8s';
 import {
-  AppSpec, Hop, IngressController, ManagedIngressOverlay, NamespaceIsolation, NginxStreamLoadBalancer, OwnedNamespace, OwnerTls, Peer, PRIVATE_RANGES,
-  RealtimeConfigError, RealtimeService, Route, Spread, UdpLoadBalancer, checkTimeoutBudget, traefikStaticConfig,
+  AppSpec, GatewayImplementation, Hop, IngressController, ManagedIngressOverlay, NamespaceIsolation, NginxStreamLoadBalancer, OwnedNamespace, OwnerTls, Peer, PRIVATE_RANGES,
+  RealtimeConfigError, RealtimeService, Route, RouteIntent, Spread, UdpLoadBalancer, checkTimeoutBudget, traefikStaticConfig,
 } from '../../lib';
-import * as lib from '../../lib';
 import { HOMELAB_CLUSTERS } from '../../apps/homelab-traefik';
 import { MENTRA_FLEET } from '../../apps/mentra-cloud';
 
@@ -177,40 +176,40 @@ export const APPLIED_TARGETS: Record<string, string> = {
 };
 
 /**
- * The Gateway and, once lib/ has Gateway API implementations (GatewayImplementation), Traefik's,
- * acknowledging the two intents its Gateway provider does not enforce (REST timeout, WebSocket idle
- * timeout: what the gateway-traefik checks measure). Looked up at runtime so this file type-checks
- * with the library before and after that change.
- */
-const impl = (lib as unknown as { GatewayImplementation?: { traefik(o: { acknowledgeUnenforced: string[] }): unknown } }).GatewayImplementation;
-const gatewayProps = {
-  gateway: { name: 'edge', namespace: 'gw' },
-  ...(impl ? { implementation: impl.traefik({ acknowledgeUnenforced: ['rest-timeout', 'ws-idle-timeout'] }) } : {}),
-} as Parameters<typeof IngressController.gatewayApi>[0];
-
-/**
- * Gateway API through Traefik's Gateway provider. No reference app renders Gateway API, so this
- * app has no dist/ counterpart: the same RealtimeService shape as the homelab's, on an HTTPRoute
- * attached to the harness's Gateway `gw/edge` (listener port 80 = Traefik's entryPoint `web`).
+ * Gateway API through Traefik's Gateway provider. No reference app renders Gateway API for
+ * Traefik, so this app has no dist/ counterpart: the homelab's RealtimeService shape twice, on
+ * HTTPRoutes attached to the harness's Gateway `gw/edge` (listener port 80 = Traefik's entryPoint
+ * `web`):
+ * - `realtime` (gw.lab.local) with GatewayImplementation.generic(): standard fields, so the REST
+ *   route carries `timeouts.request` and the checks show whether Traefik honours it;
+ * - `realtime-traefik` (gw-traefik.lab.local) with GatewayImplementation.traefik(), which renders
+ *   no timeout it knows Traefik ignores: the two intents are acknowledged as not enforced, and the
+ *   checks show that nothing enforces them indeed.
  */
 export const gatewayApp: AppSpec = {
   name: 'traffic-gateway',
   source: 'test/traffic/variants.ts',
   namespace: 'gw',
-  externalNamespaces: [{ name: 'gw', owner: 'the traffic harness (beside its Gateway gw/edge)' }],
   define: (chart) => {
-    new RealtimeService(chart, 'Realtime', {
-      name: 'realtime',
-      image: 'registry.lab.local/realtime:1.0.0',
-      http: { port: 3000, servicePort: 3000 },
-      replicas: 2,
-      probes: { path: '/health' },
-      routes: {
-        controller: IngressController.gatewayApi(gatewayProps),
-        hosts: ['gw.lab.local'],
-        routes: [Route.http('/', { timeout: REST }), Route.websocket('/ws', { idleTimeout: WS_IDLE })],
-      },
-    });
+    new OwnedNamespace(chart, 'Namespace', { name: 'gw' });
+    const implementations = [
+      { name: 'realtime', host: 'gw.lab.local', implementation: GatewayImplementation.generic({ acknowledgeUnenforced: [RouteIntent.WS_IDLE_TIMEOUT] }) },
+      { name: 'realtime-traefik', host: 'gw-traefik.lab.local', implementation: GatewayImplementation.traefik({ acknowledgeUnenforced: [RouteIntent.REST_TIMEOUT, RouteIntent.WS_IDLE_TIMEOUT] }) },
+    ];
+    for (const { name, host, implementation } of implementations) {
+      new RealtimeService(chart, name, {
+        name,
+        image: 'registry.lab.local/realtime:1.0.0',
+        http: { port: 3000, servicePort: 3000 },
+        replicas: 2,
+        probes: { path: '/health' },
+        routes: {
+          controller: IngressController.gatewayApi({ gateway: { name: 'edge', namespace: 'gw' }, implementation }),
+          hosts: [host],
+          routes: [Route.http('/', { timeout: REST }), Route.websocket('/ws', { idleTimeout: WS_IDLE })],
+        },
+      });
+    }
   },
 };
 
