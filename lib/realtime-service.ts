@@ -9,6 +9,7 @@ import {
   renderRoutes, resolveWorkload, resourceMetrics, spreadConstraints,
 } from './private/pod-spec';
 import { IngressController, RenderedRouteGroup, RouteProtocol, RoutesOptions, controllerSources } from './routing';
+import { Hop } from './timeout-budget';
 import { LoadBalancerPreset, UdpLoadBalancer, UdpRouting } from './udp-load-balancer';
 import { DisruptionBudget } from './workload';
 import { Spread } from './spread';
@@ -54,6 +55,22 @@ export interface UdpEndpoint {
   readonly routing?: UdpRouting;
   /** Client ranges allowed to reach the load balancer. @default - any */
   readonly sourceRanges?: string[];
+  /**
+   * How often each client sends a packet on an otherwise quiet UDP flow, checked against the
+   * preset's UDP idle timeouts (see {@link UdpLoadBalancerProps.keepaliveInterval}).
+   * @default - none declared: nothing is checked
+   */
+  readonly keepaliveInterval?: Duration;
+  /** More hops in front of the load balancer, for the keepalive check. @default - none */
+  readonly hops?: Hop[];
+  /**
+   * Where the load balancer's health checks come from, for presets that probe the pods themselves
+   * (EKS NLB with IP targets probes the HTTP port and readiness path from its addresses in the
+   * VPC): the NetworkPolicy allows the HTTP port from these CIDRs, e.g. the VPC CIDR. Required
+   * for those presets unless `networkPolicy` is false.
+   * @default - none
+   */
+  readonly healthCheckSources?: string[];
 }
 
 /** Horizontal autoscaling (autoscaling/v2) with explicit behaviour. */
@@ -143,6 +160,9 @@ export const REALTIME_SERVICE_PROPS = S.obj('RealtimeServiceProps', {
     preset: S.inst(() => LoadBalancerPreset, 'a LoadBalancerPreset', 'use LoadBalancerPreset.aks(), .eksNlb(), .gke(), .metalLb() or .none()'),
     routing: S.inst(() => UdpRouting, 'a UdpRouting', 'use UdpRouting.singleReplica(), UdpRouting.clientIpAffinity() or UdpRouting.appRouted()'),
     sourceRanges: S.arr(S.str('cidr'), '["203.0.113.0/24"]'),
+    keepaliveInterval: S.dur(),
+    hops: S.arr(S.inst(() => Hop, 'a Hop', 'use Hop.custom(name, idleTimeout) or another Hop factory')),
+    healthCheckSources: S.arr(S.str('cidr'), '["10.0.0.0/16"]'),
   }),
   replicas: S.int(),
   autoscaling: AUTOSCALING,
@@ -265,6 +285,10 @@ export class RealtimeService extends Construct {
         preset: props.udp.preset,
         routing: udpRouting,
         sourceRanges: props.udp.sourceRanges,
+        // The pods' HTTP port and readiness path, for load balancers that probe pods directly.
+        healthCheck: { port: httpPort, ...(workload.probes.readiness.httpGet ? { path: workload.probes.readiness.httpGet.path } : {}) },
+        keepaliveInterval: props.udp.keepaliveInterval,
+        hops: props.udp.hops,
       });
     }
 
@@ -305,6 +329,18 @@ export class RealtimeService extends Construct {
         ingress.push({ peers: sources, ports: used.map((e) => portOf(e, 'routes')) });
       }
       if (props.udp) ingress.push({ peers: [props.udp.sourceRanges?.length ? Peer.cidr(props.udp.sourceRanges[0]) : Peer.anywhere(), ...(props.udp.sourceRanges ?? []).slice(1).map((c) => Peer.cidr(c))], ports: [portOf('udp', 'udp')] });
+      if (props.udp?.healthCheckSources !== undefined && !(props.udp.preset ?? LoadBalancerPreset.none())._probesPods()) {
+        check.fail('udp.healthCheckSources', props.udp.healthCheckSources, `be unset: ${(props.udp.preset ?? LoadBalancerPreset.none()).name} checks health through kube-proxy on the nodes (healthCheckNodePort), not on the pods' HTTP port`,
+          'remove udp.healthCheckSources (it is for LoadBalancerPreset.eksNlb() with IP targets)');
+      }
+      if (props.udp && (props.udp.preset ?? LoadBalancerPreset.none())._probesPods()) {
+        const sources = props.udp.healthCheckSources ?? [];
+        if (sources.length === 0) {
+          check.fail('udp.healthCheckSources', props.udp.healthCheckSources, `list where the load balancer's health checks come from: ${props.udp.preset!.name} with IP targets probes each pod's HTTP port (${httpPort}) from its own addresses, which the NetworkPolicy would drop, so every target would stay unhealthy`,
+            'pass udp.healthCheckSources: ["<the VPC CIDR, e.g. 10.0.0.0/16>"], or use NlbTargetType.INSTANCE (kube-proxy on the node answers the health check)');
+        }
+        ingress.push({ peers: sources.map((c) => Peer.cidr(c)), ports: [portOf('http', 'udp.healthCheckSources')] });
+      }
       (np.allowFrom ?? []).forEach((a, i) => ingress.push({ peers: [a.peer], ports: a.endpoints.map((e, j) => portOf(e, `networkPolicy.allowFrom[${i}].endpoints[${j}]`)) }));
       this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
         name,

@@ -130,6 +130,56 @@ export class Hop {
       'raise the hop\'s idle timeout', 'custom');
   }
 
+  /**
+   * An AWS Network Load Balancer's UDP flows: the NLB forgets a UDP flow after 120 seconds without
+   * a packet, and the value cannot be changed (only TCP listeners have `tcp.idle_timeout.seconds`).
+   * The next packet is balanced afresh and may reach another target.
+   * @see https://aws.amazon.com/blogs/networking-and-content-delivery/introducing-nlb-tcp-configurable-idle-timeout/
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/update-idle-timeout.html
+   */
+  public static awsNlbUdp(): Hop {
+    return new Hop('aws-nlb-udp', [{ field: 'idleTimeout', value: Duration.seconds(120), minSeconds: 120, maxSeconds: 120, stepSeconds: 1, zeroDisables: false }],
+      'it cannot be raised: only TCP listeners have tcp.idle_timeout.seconds');
+  }
+
+  /**
+   * A Google Cloud external passthrough Network Load Balancer's connection tracking (GKE's
+   * LoadBalancer Services): entries expire after 60 seconds without matching traffic; the setting
+   * (`connectionTrackingPolicy.idleTimeoutSec`) is not available publicly.
+   * @see https://cloud.google.com/python/docs/reference/compute/latest/google.cloud.compute_v1.types.BackendServiceConnectionTrackingPolicy
+   */
+  public static gcpPassthroughUdp(): Hop {
+    return new Hop('gcp-passthrough-nlb', [{ field: 'idleTimeout', value: Duration.seconds(60), minSeconds: 60, maxSeconds: 60, stepSeconds: 1, zeroDisables: false }],
+      'it cannot be raised: connectionTrackingPolicy.idleTimeoutSec is not available publicly for external passthrough Network Load Balancers');
+  }
+
+  /**
+   * An Azure Load Balancer rule's UDP flows. Azure documents no idle timeout for them: the rule's
+   * `idleTimeoutInMinutes` (4 to 100, default 4) "is only used when the protocol is set to TCP".
+   * A keepalive cannot be checked against it: measure it and declare it as
+   * `Hop.custom('azure-load-balancer-udp', ...)`, which replaces this one.
+   * @see https://learn.microsoft.com/python/api/azure-mgmt-network/azure.mgmt.network.models.loadbalancingrulepropertiesformat
+   */
+  public static azureLoadBalancerUdp(): Hop {
+    return new Hop('azure-load-balancer-udp', [], 'declare the value you measured', 'azure-load-balancer-udp', true, 'Azure documents no idle timeout for UDP flows (a rule\'s idleTimeoutInMinutes is used only for TCP)');
+  }
+
+  /**
+   * Linux connection tracking on the node, where kube-proxy DNATs a flow to a pod: a UDP entry
+   * expires after `nf_conntrack_udp_timeout` (30 s) while only one direction has been seen, and
+   * `nf_conntrack_udp_timeout_stream` (120 s) once both have; kube-proxy can set both
+   * (`conntrack.udpTimeout`, `udpStreamTimeout`). After expiry the next packet is balanced afresh:
+   * to the same pod only with client-IP affinity or a single local pod.
+   * @param udpTimeout the entry's lifetime without a reply
+   * @default udpTimeout Duration.seconds(30) (the kernel default)
+   * @see https://docs.kernel.org/networking/nf_conntrack-sysctl.html
+   */
+  public static linuxConntrackUdp(udpTimeout: Duration = Duration.seconds(30)): Hop {
+    validateArgs('Hop.linuxConntrackUdp', 'Hop', { udpTimeout }, { udpTimeout: S.dur() });
+    return new Hop('linux-conntrack-udp', [{ field: 'udpTimeout', value: udpTimeout, minSeconds: 1, maxSeconds: MAX_IDLE_SECONDS, stepSeconds: 1, zeroDisables: false }],
+      'raise net.netfilter.nf_conntrack_udp_timeout on the nodes (kube-proxy conntrack.udpTimeout)');
+  }
+
   private constructor(
     /** Name of the hop, for messages (`cloudflare`, `azure-load-balancer`, ...). */
     public readonly name: string,
@@ -143,6 +193,8 @@ export class Hop {
     public readonly kind: string = name,
     /** Whether the hop closes quiet WebSockets (Traefik's entryPoint timers do not: measured). */
     public readonly cutsWebSockets: boolean = true,
+    /** Why this hop's idle timeout is not known (then it cannot be checked). */
+    private readonly unknown?: string,
   ) {}
 
   /**
@@ -153,6 +205,10 @@ export class Hop {
   public _idleSeconds(check: Checker, prop: string): number | undefined {
     if (typeof this.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}$/.test(this.name)) {
       check.fail(`${prop}.name`, this.name, 'be 1 to 63 letters, digits, ".", "_", "-" or spaces, starting with a letter or digit', 'use a short name such as "corporate-proxy"');
+    }
+    if (this.unknown !== undefined) {
+      check.fail(prop, this.name, `be a hop whose idle timeout is known: ${this.unknown}`,
+        `measure it and declare it: hops: [Hop.custom("${this.name}", Duration.seconds(<measured>))] replaces this one`);
     }
     let idle: number | undefined;
     for (const t of this.timers) {
@@ -258,4 +314,26 @@ export function checkTimeoutBudget(scope: IConstruct, subject: string, routes: r
       }
     }
   });
+}
+
+/**
+ * Refuses a UDP keepalive interval that a hop of the flow would not hold: each hop (the UDP load
+ * balancer, kube-proxy's conntrack, any declared in front) must keep a quiet flow for at least twice
+ * the interval, so one lost keepalive does not let the flow be balanced afresh to another pod, the
+ * same rule as WebSocket heartbeats ({@link checkTimeoutBudget}). Called by UdpLoadBalancer
+ * (`keepaliveInterval`).
+ * @param hops each hop with the prop its error is reported on
+ */
+export function checkUdpKeepalive(scope: IConstruct, subject: string, keepaliveInterval: Duration, hops: ReadonlyArray<{ readonly hop: Hop; readonly prop: string }>): void {
+  const check = new Checker(scope, subject);
+  const every = check.seconds('keepaliveInterval', keepaliveInterval, 1, MAX_IDLE_SECONDS);
+  for (const { hop, prop } of hops) {
+    if (!(hop instanceof Hop)) check.fail(prop, hop, 'be a Hop', 'use Hop.custom(name, idleTimeout) or another Hop factory');
+    const idle = hop._idleSeconds(check, prop);
+    if (idle === undefined || idle >= 2 * every) continue;
+    const fix = Math.floor(idle / 2);
+    check.fail(prop, prop === 'keepaliveInterval' ? `${every}s` : hop._describe(idle),
+      `${prop === 'keepaliveInterval' ? `be at most half the idle timeout of every hop of the UDP flow, but ${hop._describe(idle)} forgets` : 'have an idle timeout of at least twice the UDP keepalive interval, or it forgets'} a quiet flow after ${idle}s (2 x ${every}s = ${2 * every}s needed), and the next packet may be balanced to another pod`,
+      `${fix >= 1 ? `send keepalives every ${fix}s or less (keepaliveInterval: Duration.seconds(${fix})), or ` : ''}raise the hop's idle timeout (${hop.howToRaise})`);
+  }
 }

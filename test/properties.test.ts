@@ -5,6 +5,7 @@ import { ApiObject, Chart, Duration } from 'cdk8s';
 import * as fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
 import {
+  LoadBalancerPreset,
   AppSpec, Hop, ManagedIngressOverlay, NamespaceIsolation, OwnerTls, RealtimeConfigError, RealtimeService,
   Route, UdpRouting, synthesize,
 } from '../lib';
@@ -101,7 +102,7 @@ function defineService(chart: Chart, p: ServiceInput): void {
     http: { port: p.http[0], servicePort: p.servicePorts[0] },
     ...(p.websocket ? { websocket: { port: p.http[1], servicePort: p.servicePorts[1] } } : {}),
     replicas: p.replicas,
-    ...(p.udp !== undefined ? { udp: { port: p.udp, routing: p.replicas > 1 ? UdpRouting.clientIpAffinity() : UdpRouting.singleReplica() } } : {}),
+    ...(p.udp !== undefined ? { udp: { port: p.udp, routing: p.replicas > 1 ? UdpRouting.clientIpAffinity() : UdpRouting.singleReplica(), preset: LoadBalancerPreset.metalLb() } } : {}),
     routes: { hosts: p.hosts, routes: p.routes.map(toRoute), hops: p.hops },
   });
 }
@@ -234,7 +235,7 @@ const validService = (overrides: Record<string, unknown>) => (chart: Chart) => {
     image: 'ghcr.io/acme/rt:1.0.0',
     http: { port: 8080, servicePort: 80 },
     websocket: { port: 8081, servicePort: 8081 },
-    udp: { port: 9000, routing: UdpRouting.clientIpAffinity() },
+    udp: { port: 9000, routing: UdpRouting.clientIpAffinity(), preset: LoadBalancerPreset.metalLb() },
     routes: { hosts: ['rt.example.com'], routes: [Route.http('/'), Route.websocket('/ws')] },
     ...overrides,
   } as any);
@@ -262,7 +263,7 @@ describe('(b) invalid names, ports and paths always fail with a RealtimeConfigEr
     const which = fc.constantFrom('http.port', 'http.servicePort', 'websocket.port', 'websocket.servicePort', 'udp.port');
     fc.assert(fc.property(which, badPort, (prop, value) => {
       const [endpoint, field] = prop.split('.');
-      const base: Record<string, any> = { http: { port: 8080, servicePort: 80 }, websocket: { port: 8081, servicePort: 8081 }, udp: { port: 9000, routing: UdpRouting.clientIpAffinity() } };
+      const base: Record<string, any> = { http: { port: 8080, servicePort: 80 }, websocket: { port: 8081, servicePort: 8081 }, udp: { port: 9000, routing: UdpRouting.clientIpAffinity(), preset: LoadBalancerPreset.metalLb() } };
       expectConfigError(validService({ [endpoint]: { ...base[endpoint], [field]: value } }), `${APP}/Svc`, prop);
     }), params);
   });

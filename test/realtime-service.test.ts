@@ -56,7 +56,7 @@ function containerPort(c: Chart, portName: string): any {
 /** http + websocket + udp (client-IP affinity) + nginx routes. */
 const REALTIME: Partial<RealtimeServiceProps> = {
   websocket: { port: 8081 },
-  udp: { port: 7000, routing: UdpRouting.clientIpAffinity() },
+  udp: { port: 7000, routing: UdpRouting.clientIpAffinity(), preset: LoadBalancerPreset.metalLb() },
   routes: {
     hosts: ['api.example.com'],
     tlsSecretName: 'api-example-com-tls',
@@ -383,6 +383,26 @@ describe('RealtimeService', () => {
       expect(spec.loadBalancerSourceRanges).toEqual(['198.51.100.0/24']);
     });
 
+    it('lets an NLB with IP targets probe the HTTP port from udp.healthCheckSources (the NetworkPolicy would drop it otherwise)', () => {
+      const { c } = synth({ replicas: 1, udp: { port: 7000, preset: LoadBalancerPreset.eksNlb(), healthCheckSources: ['10.0.0.0/16'] } });
+      expect(find(c, 'NetworkPolicy', 'glasses-api').spec.ingress).toContainEqual({ from: [{ ipBlock: { cidr: '10.0.0.0/16' } }], ports: [{ protocol: 'TCP', port: 8080 }] });
+    });
+
+    it('fails when an NLB with IP targets has no udp.healthCheckSources, or another preset has some', () => {
+      expect(() => synth({ replicas: 1, udp: { port: 7000, preset: LoadBalancerPreset.eksNlb() } })).toThrow(exactly(
+        '[test/Svc] RealtimeService \'udp.healthCheckSources\' is not set: must list where the load balancer\'s health checks come from: eks-nlb with IP targets probes each pod\'s HTTP port (8080) from its own addresses, which the NetworkPolicy would drop, so every target would stay unhealthy. '
+        + 'Fix: pass udp.healthCheckSources: ["<the VPC CIDR, e.g. 10.0.0.0/16>"], or use NlbTargetType.INSTANCE (kube-proxy on the node answers the health check)'));
+      expect(() => synth({ replicas: 1, udp: { port: 7000, preset: LoadBalancerPreset.gke(), healthCheckSources: ['10.0.0.0/16'] } })).toThrow(exactly(
+        '[test/Svc] RealtimeService \'udp.healthCheckSources\' is ["10.0.0.0/16"]: must be unset: gke checks health through kube-proxy on the nodes (healthCheckNodePort), not on the pods\' HTTP port. '
+        + 'Fix: remove udp.healthCheckSources (it is for LoadBalancerPreset.eksNlb() with IP targets)'));
+    });
+
+    it('checks udp.keepaliveInterval against the preset\'s UDP idle timeouts', () => {
+      expect(() => synth({ replicas: 1, udp: { port: 7000, preset: LoadBalancerPreset.metalLb(), keepaliveInterval: Duration.seconds(16) } })).toThrow(
+        /^\[test\/Svc\/Udp\] UdpLoadBalancer 'keepaliveInterval' is "16s": must be at most half the idle timeout of every hop of the UDP flow, but linux-conntrack-udp \(idle 30s\)/);
+      expect(() => synth({ replicas: 1, udp: { port: 7000, preset: LoadBalancerPreset.metalLb(), keepaliveInterval: Duration.seconds(15) } })).not.toThrow();
+    });
+
     it.each([
       ['aks', LoadBalancerPreset.aks({ publicIpName: 'glasses-udp-ip', resourceGroup: 'rg-network' }), {
         'service.beta.kubernetes.io/azure-pip-name': 'glasses-udp-ip',
@@ -392,13 +412,18 @@ describe('RealtimeService', () => {
         'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
         'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
         'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+        // The NLB probes the pods' HTTP container port and readiness path (a UDP port cannot be probed).
+        'service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol': 'http',
+        'service.beta.kubernetes.io/aws-load-balancer-healthcheck-port': '8080',
+        'service.beta.kubernetes.io/aws-load-balancer-healthcheck-path': '/health',
+        'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'preserve_client_ip.enabled=true',
       }],
       ['gke', LoadBalancerPreset.gke(), { 'cloud.google.com/l4-rbs': 'enabled' }],
       ['metalLb', LoadBalancerPreset.metalLb({ addressPool: 'public' }), { 'metallb.universe.tf/address-pool': 'public' }],
       ['none', LoadBalancerPreset.none(), undefined],
     ] as Array<[string, LoadBalancerPreset, Record<string, string> | undefined]>)('writes the %s preset annotations on the UDP LoadBalancer', (_name, preset, annotations) => {
       // GIVEN / WHEN
-      const { c } = synth({ replicas: 1, udp: { port: 7000, preset } });
+      const { c } = synth({ replicas: 1, udp: { port: 7000, preset, ...(preset.name === 'eks-nlb' ? { healthCheckSources: ['10.0.0.0/16'] } : {}) } });
       // THEN
       const lb = find(c, 'Service', 'glasses-api-udp');
       expect(lb.metadata.annotations).toEqual(annotations);
@@ -407,7 +432,7 @@ describe('RealtimeService', () => {
 
     it('maps UdpRouting.clientIpAffinity() to sessionAffinity ClientIP with a 3 h timeout', () => {
       // GIVEN / WHEN
-      const { c } = synth({ replicas: 3, udp: { port: 7000, routing: UdpRouting.clientIpAffinity() } });
+      const { c } = synth({ replicas: 3, udp: { port: 7000, routing: UdpRouting.clientIpAffinity(), preset: LoadBalancerPreset.metalLb() } });
       // THEN
       const spec = find(c, 'Service', 'glasses-api-udp').spec;
       expect(spec.sessionAffinity).toBe('ClientIP');
@@ -416,7 +441,7 @@ describe('RealtimeService', () => {
 
     it('uses the affinity timeout given to UdpRouting.clientIpAffinity()', () => {
       // GIVEN / WHEN
-      const { c } = synth({ replicas: 2, udp: { port: 7000, routing: UdpRouting.clientIpAffinity(Duration.minutes(30)) } });
+      const { c } = synth({ replicas: 2, udp: { port: 7000, routing: UdpRouting.clientIpAffinity(Duration.minutes(30)), preset: LoadBalancerPreset.metalLb() } });
       // THEN
       expect(find(c, 'Service', 'glasses-api-udp').spec.sessionAffinityConfig).toEqual({ clientIP: { timeoutSeconds: 1800 } });
     });
@@ -828,8 +853,11 @@ describe('RealtimeService', () => {
     const http: Required<HttpEndpoint> = { port: 8080, servicePort: 8000 };
     const websocket: Required<WebSocketEndpoint> = { port: 8081, servicePort: 8001 };
     const udp: Required<UdpEndpoint> = {
-      port: 7000, publicPort: 7443, serviceName: 'glasses-media', preset: LoadBalancerPreset.gke(),
-      routing: UdpRouting.clientIpAffinity(Duration.minutes(30)), sourceRanges: ['198.51.100.0/24'],
+      port: 7000, publicPort: 7443, serviceName: 'glasses-media', preset: LoadBalancerPreset.eksNlb(),
+      routing: UdpRouting.clientIpAffinity(), sourceRanges: ['198.51.100.0/24'],
+      // The NLB forgets a quiet UDP flow after 120 s: a 20 s keepalive holds it; so does the NAT.
+      keepaliveInterval: Duration.seconds(20), hops: [Hop.custom('corporate-nat', Duration.minutes(5))],
+      healthCheckSources: ['10.0.0.0/16'],
     };
     const routes: Required<RoutesOptions> = {
       controller: IngressController.nginx({ className: 'public', namespace: 'edge' }),
@@ -912,11 +940,19 @@ describe('RealtimeService', () => {
     ]);
 
     const lb = find(scaled, 'Service', 'glasses-media');
-    expect(lb.metadata.annotations).toEqual({ 'cloud.google.com/l4-rbs': 'enabled' });
+    // NLB IP targets: the pods' HTTP port and readiness path are probed; affinity is source-IP stickiness
+    expect(lb.metadata.annotations).toEqual({
+      'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+      'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+      'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+      'service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol': 'http',
+      'service.beta.kubernetes.io/aws-load-balancer-healthcheck-port': '8080',
+      'service.beta.kubernetes.io/aws-load-balancer-healthcheck-path': '/readyz',
+      'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'preserve_client_ip.enabled=true,stickiness.enabled=true,stickiness.type=source_ip',
+    });
     expect(lb.spec).toMatchObject({
       ports: [{ name: 'udp', port: 7443, targetPort: 'udp', protocol: 'UDP' }],
-      sessionAffinity: 'ClientIP',
-      sessionAffinityConfig: { clientIP: { timeoutSeconds: 1800 } },
+      sessionAffinity: 'None',
       loadBalancerSourceRanges: ['198.51.100.0/24'],
     });
 
@@ -938,6 +974,7 @@ describe('RealtimeService', () => {
     expect(np.ingress).toEqual([
       { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'edge' } } }], ports: [{ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 8081 }] },
       { from: [{ ipBlock: { cidr: '198.51.100.0/24' } }], ports: [{ protocol: 'UDP', port: 7000 }] },
+      { from: [{ ipBlock: { cidr: '10.0.0.0/16' } }], ports: [{ protocol: 'TCP', port: 8080 }] },
       { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
     ]);
     expect(np.egress).toHaveLength(2);

@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import {
+  LoadBalancerPreset,
   AppSpec, GENERATED_MARKER, GatewayImplementation, GatewayUdpRoute, IngressController, ManagedIngressOverlay, Peer, RealtimeService, Route, SecretMount, UdpLoadBalancer, UdpRouting,
   WebService, WorkerPool, WorkerScaling, synthesize, topologyFiles, topologyMarkdown, topologyMermaid, withTopology,
 } from '../lib';
@@ -18,7 +19,7 @@ function game(c: Chart): void {
     image: 'ghcr.io/acme/game:1.0.0',
     http: { port: 8080 },
     websocket: { port: 8081 },
-    udp: { port: 7777, routing: UdpRouting.clientIpAffinity() },
+    udp: { port: 7777, routing: UdpRouting.clientIpAffinity(), preset: LoadBalancerPreset.metalLb() },
     routes: { controller: IngressController.nginx(), hosts: ['game.example.com'], routes: [Route.http('/'), Route.websocket('/ws')] },
     networkPolicy: { allowFrom: [{ peer: Peer.namespace('monitoring'), endpoints: ['http'] }] },
   });

@@ -1,8 +1,19 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { ApiObject, App, Chart, Duration } from 'cdk8s';
-import { LoadBalancerPreset, RealtimeConfigError, UdpLoadBalancer, UdpLoadBalancerProps, UdpRouting } from '../lib';
+import {
+  Hop, LoadBalancerPreset, MetalLbMode, NlbTargetType, RealtimeConfigError, UdpLoadBalancer, UdpLoadBalancerProps, UdpRouting, udpPresetTable,
+} from '../lib';
 import { chart, escapeRegExp, exactly, find, objects, yaml } from './util';
 
 const SELECTOR = { 'app.kubernetes.io/instance': 'cloud-debug' };
+/** The pods' HTTP port and readiness path, as RealtimeService passes them. */
+const HEALTH = { port: 8080, path: '/health' };
+const NLB_IP_HEALTH = {
+  'service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol': 'http',
+  'service.beta.kubernetes.io/aws-load-balancer-healthcheck-port': '8080',
+  'service.beta.kubernetes.io/aws-load-balancer-healthcheck-path': '/health',
+};
 
 function props(overrides: Partial<UdpLoadBalancerProps> = {}): UdpLoadBalancerProps {
   return { name: 'cloud-debug-udp', selector: SELECTOR, ports: [{ name: 'audio', port: 8000 }], ...overrides };
@@ -95,12 +106,16 @@ describe('UdpLoadBalancer', () => {
         'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
         'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
         'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+        ...NLB_IP_HEALTH,
+        'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'preserve_client_ip.enabled=true',
       }],
       ['eksNlb() internal with EIPs', LoadBalancerPreset.eksNlb({ internal: true, eipAllocations: ['eipalloc-1', 'eipalloc-2'] }), {
         'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
         'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
         'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
         'service.beta.kubernetes.io/aws-load-balancer-eip-allocations': 'eipalloc-1,eipalloc-2',
+        ...NLB_IP_HEALTH,
+        'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'preserve_client_ip.enabled=true',
       }],
       ['gke()', LoadBalancerPreset.gke(), { 'cloud.google.com/l4-rbs': 'enabled' }],
       ['gke() internal', LoadBalancerPreset.gke({ internal: true }), { 'networking.gke.io/load-balancer-type': 'Internal' }],
@@ -111,8 +126,8 @@ describe('UdpLoadBalancer', () => {
       }],
       ['none()', LoadBalancerPreset.none(), undefined],
     ] as Array<[string, LoadBalancerPreset, Record<string, string> | undefined]>)('writes the annotations of %s', (_name, preset, annotations) => {
-      // GIVEN / WHEN
-      const { c } = synth({ preset });
+      // GIVEN / WHEN (the pod port only NLB IP targets probe; the other presets probe kube-proxy)
+      const { c } = synth({ preset, healthCheck: HEALTH });
       // THEN
       const service = find(c, 'Service', 'cloud-debug-udp');
       expect(service.metadata.annotations).toEqual(annotations);
@@ -128,7 +143,7 @@ describe('UdpLoadBalancer', () => {
   describe('routing', () => {
     it('maps clientIpAffinity() to sessionAffinity ClientIP for 3 h', () => {
       // GIVEN / WHEN
-      const { c } = synth({ routing: UdpRouting.clientIpAffinity() });
+      const { c } = synth({ routing: UdpRouting.clientIpAffinity(), preset: LoadBalancerPreset.metalLb() });
       // THEN
       const spec = find(c, 'Service', 'cloud-debug-udp').spec;
       expect(spec.sessionAffinity).toBe('ClientIP');
@@ -137,7 +152,7 @@ describe('UdpLoadBalancer', () => {
 
     it('uses the given affinity timeout', () => {
       // GIVEN / WHEN
-      const { c } = synth({ routing: UdpRouting.clientIpAffinity(Duration.minutes(10)) });
+      const { c } = synth({ routing: UdpRouting.clientIpAffinity(Duration.minutes(10)), preset: LoadBalancerPreset.metalLb() });
       // THEN
       expect(find(c, 'Service', 'cloud-debug-udp').spec.sessionAffinityConfig).toEqual({ clientIP: { timeoutSeconds: 600 } });
     });
@@ -225,7 +240,7 @@ describe('UdpLoadBalancer', () => {
     });
 
     it('fails when the affinity timeout is above a day', () => {
-      expect(build({ routing: UdpRouting.clientIpAffinity(Duration.days(2)) })).toThrow(exactly(
+      expect(build({ routing: UdpRouting.clientIpAffinity(Duration.days(2)), preset: LoadBalancerPreset.metalLb() })).toThrow(exactly(
         '[test/Udp] UdpLoadBalancer \'routing.affinityTimeout\' is "172800s": must be from 1 to 86400 seconds. Fix: use a value from Duration.seconds(1) to Duration.seconds(86400)'));
     });
 
@@ -248,5 +263,157 @@ describe('UdpLoadBalancer', () => {
       expect(fn).toThrow(RealtimeConfigError);
       expect(fn).toThrow(new RegExp(`^${escapeRegExp('[test/Udp] UdpLoadBalancer \'sourceRanges[1]\' is "office": must ')}.+\\. Fix: .+$`));
     });
+  });
+});
+
+describe('UDP health check and affinity, per preset', () => {
+  const A = 'service.beta.kubernetes.io/aws-load-balancer-';
+  const svc = (preset: LoadBalancerPreset, routing?: UdpRouting, extra: Partial<UdpLoadBalancerProps> = {}) =>
+    find(synth({ preset, routing, healthCheck: HEALTH, ...extra }).c, 'Service', 'cloud-debug-udp');
+  const affinity = (o: any) => ({ sessionAffinity: o.spec.sessionAffinity, sessionAffinityConfig: o.spec.sessionAffinityConfig });
+  const kubeProxy3h = { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 10800 } } };
+  const noAffinity = { sessionAffinity: 'None', sessionAffinityConfig: undefined };
+
+  it('EKS NLB, IP targets: the NLB probes the pods\' HTTP port; affinity is target-group source-IP stickiness, not kube-proxy\'s', () => {
+    // GIVEN / WHEN
+    const plain = svc(LoadBalancerPreset.eksNlb());
+    const sticky = svc(LoadBalancerPreset.eksNlb(), UdpRouting.clientIpAffinity());
+    // THEN the health check is the pod's own HTTP port and readiness path
+    expect(plain.metadata.annotations).toMatchObject({ [`${A}healthcheck-protocol`]: 'http', [`${A}healthcheck-port`]: '8080', [`${A}healthcheck-path`]: '/health' });
+    expect(plain.metadata.annotations[`${A}target-group-attributes`]).toBe('preserve_client_ip.enabled=true');
+    expect(affinity(plain)).toEqual(noAffinity);
+    // AND affinity is in the NLB's own terms (kube-proxy never sees the NLB's packets to pod IPs)
+    expect(sticky.metadata.annotations[`${A}target-group-attributes`]).toBe('preserve_client_ip.enabled=true,stickiness.enabled=true,stickiness.type=source_ip');
+    expect(affinity(sticky)).toEqual(noAffinity);
+  });
+
+  it('EKS NLB, IP targets: a path-less health check is a TCP connect to the given port', () => {
+    const o = svc(LoadBalancerPreset.eksNlb(), undefined, { healthCheck: { port: 9000 } });
+    expect(o.metadata.annotations[`${A}healthcheck-protocol`]).toBe('tcp');
+    expect(o.metadata.annotations[`${A}healthcheck-port`]).toBe('9000');
+    expect(o.metadata.annotations[`${A}healthcheck-path`]).toBeUndefined();
+  });
+
+  it('EKS NLB, instance targets: kube-proxy\'s healthCheckNodePort /healthz; stickiness to the node, ClientIP to the pod', () => {
+    const plain = svc(LoadBalancerPreset.eksNlb({ targetType: NlbTargetType.INSTANCE }));
+    const sticky = svc(LoadBalancerPreset.eksNlb({ targetType: NlbTargetType.INSTANCE }), UdpRouting.clientIpAffinity(Duration.minutes(20)));
+    expect(plain.metadata.annotations).toEqual({
+      [`${A}type`]: 'external',
+      [`${A}nlb-target-type`]: 'instance',
+      [`${A}scheme`]: 'internet-facing',
+      [`${A}healthcheck-protocol`]: 'http',
+      [`${A}healthcheck-path`]: '/healthz',
+      [`${A}target-group-attributes`]: 'preserve_client_ip.enabled=true',
+    });
+    expect(sticky.metadata.annotations[`${A}target-group-attributes`]).toBe('preserve_client_ip.enabled=true,stickiness.enabled=true,stickiness.type=source_ip');
+    expect(affinity(sticky)).toEqual({ sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 1200 } } });
+  });
+
+  it.each([
+    ['aks()', LoadBalancerPreset.aks()],
+    ['gke()', LoadBalancerPreset.gke()],
+    ['metalLb() (L2)', LoadBalancerPreset.metalLb()],
+  ] as Array<[string, LoadBalancerPreset]>)('%s: health through kube-proxy (no pod port written), affinity as sessionAffinity ClientIP', (_n, preset) => {
+    const plain = svc(preset);
+    const sticky = svc(preset, UdpRouting.clientIpAffinity());
+    expect(Object.keys(plain.metadata.annotations ?? {}).filter((k) => /health/.test(k))).toEqual([]);
+    expect(affinity(plain)).toEqual(noAffinity);
+    expect(affinity(sticky)).toEqual(kubeProxy3h);
+    expect(sticky.metadata.annotations).toEqual(plain.metadata.annotations);
+  });
+
+  it('every preset states its facts (health check, affinity, source IP, idle timeout) with a source', () => {
+    const presets = [LoadBalancerPreset.aks(), LoadBalancerPreset.eksNlb(), LoadBalancerPreset.eksNlb({ targetType: NlbTargetType.INSTANCE }), LoadBalancerPreset.gke(),
+      LoadBalancerPreset.metalLb(), LoadBalancerPreset.metalLb({ mode: MetalLbMode.BGP }), LoadBalancerPreset.none()];
+    for (const p of presets) {
+      for (const f of [p.facts.healthCheck, p.facts.affinity, p.facts.sourceIp, p.facts.idleTimeout]) {
+        expect(f.value.length).toBeGreaterThan(10);
+        expect(f.source).toMatch(/^https:\/\/[^\s]+$/);
+      }
+    }
+    expect(new Set(presets.map((p) => p.facts)).size).toBe(presets.length);
+  });
+
+  it('README.md holds the preset table, a source per cell', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    expect(readme).toContain(udpPresetTable());
+    for (const row of udpPresetTable().split('\n').slice(2)) expect(row.match(/\(\[source\]\(https:\/\/[^)\s]+\)\)/g)).toHaveLength(4);
+  });
+
+  it('snapshots of each preset with client-IP affinity (where it can be had)', () => {
+    const c = new Chart(new App(), 'test', { namespace: 'demo' });
+    const presets: Array<[string, LoadBalancerPreset]> = [
+      ['aks', LoadBalancerPreset.aks()], ['nlb-ip', LoadBalancerPreset.eksNlb()], ['nlb-instance', LoadBalancerPreset.eksNlb({ targetType: NlbTargetType.INSTANCE })],
+      ['gke', LoadBalancerPreset.gke()], ['metallb', LoadBalancerPreset.metalLb()],
+    ];
+    for (const [n, preset] of presets) {
+      new UdpLoadBalancer(c, n, { name: `udp-${n}`, selector: SELECTOR, ports: [{ name: 'audio', port: 8000 }], preset, routing: UdpRouting.clientIpAffinity(), healthCheck: HEALTH });
+    }
+    expect(yaml(c)).toMatchSnapshot();
+  });
+
+  describe('fails when', () => {
+    it('client-IP affinity is asked of MetalLB in BGP mode', () => {
+      expect(build({ preset: LoadBalancerPreset.metalLb({ mode: MetalLbMode.BGP }), routing: UdpRouting.clientIpAffinity() })).toThrow(exactly(
+        '[test/Udp] UdpLoadBalancer \'routing\' is "client-ip-affinity": must be a routing LoadBalancerPreset.metalLb({ mode: MetalLbMode.BGP }) can honour: '
+        + 'the routers hash each flow (ECMP) to a node, and kube-proxy\'s ClientIP affinity only holds within one node, so one client\'s flows would reach different pods. '
+        + 'Fix: use MetalLbMode.L2 (one node receives all traffic and kube-proxy keeps the affinity), or UdpRouting.appRouted() or UdpRouting.singleReplica()'));
+    });
+
+    it('client-IP affinity is asked of LoadBalancerPreset.none()', () => {
+      expect(build({ routing: UdpRouting.clientIpAffinity() })).toThrow(exactly(
+        '[test/Udp] UdpLoadBalancer \'routing\' is "client-ip-affinity": must be a routing LoadBalancerPreset.none() can honour: '
+        + 'nothing says how the load balancer picks a node, and kube-proxy\'s ClientIP affinity only holds within one node, so one client\'s flows would reach different pods. '
+        + 'Fix: use the preset of your load balancer (LoadBalancerPreset.aks(), .eksNlb(), .gke(), .metalLb()), or UdpRouting.appRouted() or UdpRouting.singleReplica()'));
+    });
+
+    it('an affinity timeout is asked of NLB IP targets, whose source-IP stickiness has none', () => {
+      expect(build({ preset: LoadBalancerPreset.eksNlb(), healthCheck: HEALTH, routing: UdpRouting.clientIpAffinity(Duration.minutes(30)) })).toThrow(exactly(
+        '[test/Udp] UdpLoadBalancer \'routing.affinityTimeout\' is "1800s": must be left to its default: NLB source-IP stickiness (IP targets, where kube-proxy never sees the packets) has no duration to set. '
+        + 'Fix: use UdpRouting.clientIpAffinity() without a timeout, or NlbTargetType.INSTANCE, where kube-proxy applies it on the node'));
+    });
+
+    it('NLB IP targets get no pod port to probe', () => {
+      expect(build({ preset: LoadBalancerPreset.eksNlb() })).toThrow(exactly(
+        '[test/Udp] UdpLoadBalancer \'healthCheck\' is not set: must name a TCP port of the pods for the NLB to probe: with IP targets the NLB probes each pod, and its default (TCP on the traffic port) never succeeds on a UDP-only port. '
+        + 'Fix: pass healthCheck: { port: <the pods\' HTTP port>, path: "<readiness path>" } (RealtimeService fills it from http.port and probes.path), or use NlbTargetType.INSTANCE'));
+    });
+
+    it('the health check path is not an absolute path', () => {
+      expect(build({ preset: LoadBalancerPreset.eksNlb(), healthCheck: { port: 8080, path: 'health' } })).toThrow(exactly(
+        '[test/Udp] UdpLoadBalancer \'healthCheck.path\' is "health": must be an absolute URL path without spaces. Fix: use e.g. "/health"'));
+    });
+  });
+});
+
+describe('UDP keepalive against the load balancer\'s idle timeout (timeout budget)', () => {
+  it('accepts a keepalive of at most half of every hop\'s idle timeout (NLB IP: 120 s)', () => {
+    expect(() => synth({ preset: LoadBalancerPreset.eksNlb(), healthCheck: HEALTH, keepaliveInterval: Duration.seconds(60) })).not.toThrow();
+  });
+
+  it('fails when the keepalive is longer than half the NLB\'s fixed 120 s', () => {
+    expect(build({ preset: LoadBalancerPreset.eksNlb(), healthCheck: HEALTH, keepaliveInterval: Duration.seconds(61) })).toThrow(exactly(
+      '[test/Udp] UdpLoadBalancer \'keepaliveInterval\' is "61s": must be at most half the idle timeout of every hop of the UDP flow, but aws-nlb-udp (idle 120s) forgets a quiet flow after 120s (2 x 61s = 122s needed), and the next packet may be balanced to another pod. '
+      + 'Fix: send keepalives every 60s or less (keepaliveInterval: Duration.seconds(60)), or raise the hop\'s idle timeout (it cannot be raised: only TCP listeners have tcp.idle_timeout.seconds)'));
+  });
+
+  it('fails when kube-proxy\'s conntrack (30 s) would forget the flow on a node-routed preset (GKE)', () => {
+    expect(build({ preset: LoadBalancerPreset.gke(), keepaliveInterval: Duration.seconds(20) })).toThrow(exactly(
+      '[test/Udp] UdpLoadBalancer \'keepaliveInterval\' is "20s": must be at most half the idle timeout of every hop of the UDP flow, but linux-conntrack-udp (idle 30s) forgets a quiet flow after 30s (2 x 20s = 40s needed), and the next packet may be balanced to another pod. '
+      + 'Fix: send keepalives every 15s or less (keepaliveInterval: Duration.seconds(15)), or raise the hop\'s idle timeout (raise net.netfilter.nf_conntrack_udp_timeout on the nodes (kube-proxy conntrack.udpTimeout))'));
+    expect(() => synth({ preset: LoadBalancerPreset.gke(), keepaliveInterval: Duration.seconds(15) })).not.toThrow();
+  });
+
+  it('fails on AKS, whose UDP idle timeout Azure does not document, until a measured value is declared', () => {
+    expect(build({ preset: LoadBalancerPreset.aks(), keepaliveInterval: Duration.seconds(10) })).toThrow(exactly(
+      '[test/Udp] UdpLoadBalancer \'keepaliveInterval\' is "azure-load-balancer-udp": must be a hop whose idle timeout is known: Azure documents no idle timeout for UDP flows (a rule\'s idleTimeoutInMinutes is used only for TCP). '
+      + 'Fix: measure it and declare it: hops: [Hop.custom("azure-load-balancer-udp", Duration.seconds(<measured>))] replaces this one'));
+    expect(() => synth({ preset: LoadBalancerPreset.aks(), keepaliveInterval: Duration.seconds(10), hops: [Hop.custom('azure-load-balancer-udp', Duration.minutes(4))] })).not.toThrow();
+  });
+
+  it('fails when a declared hop in front (a NAT) forgets the flow first', () => {
+    expect(build({ preset: LoadBalancerPreset.metalLb(), keepaliveInterval: Duration.seconds(10), hops: [Hop.custom('office-nat', Duration.seconds(15))] })).toThrow(exactly(
+      '[test/Udp] UdpLoadBalancer \'hops[0]\' is "office-nat (idle 15s)": must have an idle timeout of at least twice the UDP keepalive interval, or it forgets a quiet flow after 15s (2 x 10s = 20s needed), and the next packet may be balanced to another pod. '
+      + 'Fix: send keepalives every 7s or less (keepaliveInterval: Duration.seconds(7)), or raise the hop\'s idle timeout (raise the hop\'s idle timeout)'));
   });
 });
