@@ -108,8 +108,7 @@ const FACT_ROWS: Array<{ preset: string; key: string }> = [
 
 /**
  * The README's table of what each preset's load balancer does for UDP (health check, affinity,
- * source IP, idle timeout), each cell with its source. test/udp-load-balancer.test.ts checks
- * that README.md holds exactly this table.
+ * source IP, idle timeout), each cell with its source; the README holds exactly this table.
  */
 export function udpPresetTable(): string {
   const cell = (f: UdpFact) => `${f.value} ([source](${f.source}))`;
