@@ -1,8 +1,6 @@
 // `cdk8s-realtime <command>` in-process, on temp project folders (fast). The packed CLI in a
 // fresh project, with npm install, npm test and `npx cdk8s synth`, is test/package.test.ts.
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { CliIo, USAGE, runCommand } from '../cli';
 import { initProject } from '../cli/init';
@@ -266,31 +264,3 @@ describe('init', () => {
   });
 });
 
-describe('bin/register.js, the TypeScript hook of `npx cdk8s-realtime synth`', () => {
-  // A copy outside any node_modules that holds @swc/core: the fallbacks a platform without SWC's
-  // prebuilt binary gets.
-  const REGISTER = path.join(__dirname, '..', 'bin', 'register.js');
-  const isolated = () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8srt-hook-'));
-    temps.push(dir);
-    fs.mkdirSync(path.join(dir, 'bin'));
-    fs.copyFileSync(REGISTER, path.join(dir, 'bin', 'register.js'));
-    fs.writeFileSync(path.join(dir, 'entry.ts'), 'const n: number = 6 * 7;\nconsole.log(`answer ${n}`);\n');
-    return dir;
-  };
-  const runHook = (dir: string, cwd: string) => spawnSync(process.execPath, ['-r', path.join(dir, 'bin', 'register.js'), path.join(dir, 'entry.ts')], { cwd, encoding: 'utf8' });
-
-  test('without @swc/core it transpiles with the project\'s typescript', () => {
-    const dir = isolated();
-    const r = runHook(dir, path.join(__dirname, '..')); // typescript resolves from the working directory
-    expect([r.status, r.stdout, r.stderr]).toEqual([0, 'answer 42\n', '']);
-    expect(fs.readdirSync(path.join(dir, 'node_modules', '.cache', 'cdk8s-realtime-swc'))).toHaveLength(1);
-  });
-
-  test('with neither, the first .ts file fails saying what to install', () => {
-    const dir = isolated();
-    const r = runHook(dir, dir);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/Error: cannot run .*entry\.ts: neither @swc\/core \(Cannot find module '@swc\/core\/package\.json'\) nor typescript can be loaded: run `npm install --save-dev typescript`, or write the entry in JavaScript/);
-  });
-});

@@ -251,6 +251,34 @@ describe('a project made by `npx cdk8s-realtime init`, with the packed tarball',
   });
 });
 
+describe('bin/register.js, the TypeScript hook of `npx cdk8s-realtime synth`', () => {
+  // A copy outside any node_modules that holds @swc/core: the fallbacks a platform without SWC's
+  // prebuilt binary gets. Here rather than in test/cli.test.ts: loading typescript takes ~1.5 s.
+  const REGISTER = path.join(REPO, 'bin', 'register.js');
+  const isolated = () => {
+    const dir = tmp('cdk8srt-hook-');
+    fs.mkdirSync(path.join(dir, 'bin'));
+    fs.copyFileSync(REGISTER, path.join(dir, 'bin', 'register.js'));
+    fs.writeFileSync(path.join(dir, 'entry.ts'), 'const n: number = 6 * 7;\nconsole.log(`answer ${n}`);\n');
+    return dir;
+  };
+  const runHook = (dir: string, cwd: string) => spawnSync(process.execPath, ['-r', path.join(dir, 'bin', 'register.js'), path.join(dir, 'entry.ts')], { cwd, encoding: 'utf8' });
+
+  test('without @swc/core it transpiles with the project\'s typescript', () => {
+    const dir = isolated();
+    const r = runHook(dir, REPO); // typescript resolves from the working directory
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, 'answer 42\n', '']);
+    expect(fs.readdirSync(path.join(dir, 'node_modules', '.cache', 'cdk8s-realtime-swc'))).toHaveLength(1);
+  });
+
+  test('with neither, the first .ts file fails saying what to install', () => {
+    const dir = isolated();
+    const r = runHook(dir, dir);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/Error: cannot run .*entry\.ts: neither @swc\/core \(Cannot find module '@swc\/core\/package\.json'\) nor typescript can be loaded: run `npm install --save-dev typescript`, or write the entry in JavaScript/);
+  });
+});
+
 test('the tarball stays small: under 500 kB and 100 files (a guard against shipping a folder by accident)', () => {
   // The library is ~70 kB packed, ~40 files.
   expect(packed.size).toBeLessThan(500 * 1024);

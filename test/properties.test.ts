@@ -13,7 +13,7 @@ import { scanObjects } from './security-scan';
 import { propertyRuns } from './util';
 
 /**
- * Runs per property: 500 in CI (CDK8SRT_PROPERTY_RUNS=full, set by .ci/run), 50 in a plain
+ * Runs per property: 500 in CI (CDK8SRT_PROPERTY_RUNS=full, set by .ci/run), 25 in a plain
  * `npm test` (see propertyRuns). Keep generators cheap rather than lowering the full count.
  */
 const NUM_RUNS = propertyRuns(500);

@@ -75,13 +75,13 @@ export function errorOf(fn: () => unknown): string {
 }
 
 /**
- * Runs per fast-check property. `npm test` runs a tenth of `full` (at least 20) to stay under its
+ * Runs per fast-check property. `npm test` runs a twentieth of `full` (at least 20) to stay under its
  * 15 s budget; CI sets CDK8SRT_PROPERTY_RUNS=full (.ci/run) for the full count, and a number sets
  * the count outright (e.g. 5000 for a long local hunt).
  */
 export function propertyRuns(full: number): number {
   const env = process.env.CDK8SRT_PROPERTY_RUNS;
-  if (env === undefined || env === '') return Math.max(20, Math.ceil(full / 10));
+  if (env === undefined || env === '') return Math.max(20, Math.ceil(full / 20));
   if (env === 'full') return full;
   const n = Number(env);
   if (!Number.isInteger(n) || n < 1) throw new Error(`CDK8SRT_PROPERTY_RUNS is "${env}": must be "full" or a positive integer`);

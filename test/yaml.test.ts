@@ -10,7 +10,7 @@ import { propertyRuns } from './util';
 // strings). These tests need no Go: the exact forms of each class, and a round trip through the
 // `yaml` package's YAML 1.1 and 1.2 parsers.
 
-/** 300 in CI (CDK8SRT_PROPERTY_RUNS=full), 30 in a plain `npm test` (see propertyRuns). */
+/** 300 in CI (CDK8SRT_PROPERTY_RUNS=full), 20 in a plain `npm test` (see propertyRuns). */
 const RUNS = propertyRuns(300);
 
 describe('toYaml', () => {
