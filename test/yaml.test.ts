@@ -22,7 +22,9 @@ describe('toYaml', () => {
     // sexagesimal, special floats, timestamps, the merge key
     ['1:20', '"1:20"'], ['.inf', '".inf"'], ['-.Inf', '"-.Inf"'], ['.NaN', '".NaN"'], ['2001-12-14', '"2001-12-14"'], ['<<', '"<<"'],
     // strings that stay plain
-    ['1Gi', '1Gi'], ['50%', '50%'], ['10.0.0.0/16', '10.0.0.0/16'], ['e3', 'e3'], ['Host(`a`) && PathPrefix(`/`)', 'Host(`a`) && PathPrefix(`/`)'],
+    ['1Gi', '1Gi'], ['50%', '50%'], ['10.0.0.0/16', '10.0.0.0/16'], ['e3x', 'e3x'],
+    // a string to go-yaml, a float (NaN) to YAML 1.1 readers with an optional mantissa: quoted
+    ['e3', '"e3"'], ['E9', '"E9"'], ['e-3', '"e-3"'], ['Host(`a`) && PathPrefix(`/`)', 'Host(`a`) && PathPrefix(`/`)'],
     // characters YAML forbids raw or reads as line breaks: escaped
     ['a\u0085b', '"a\\Nb"'], ['a\u2028b', '"a\\Lb"'], ['a\u2029b', '"a\\Pb"'], ['\u0080\u009f', '"\\x80\\x9F"'], ['x\ufeffy', '"x\\uFEFFy"'],
     ['\ufffe\uffff', '"\\uFFFE\\uFFFF"'], ['a\tb', '"a\\tb"'], ['\u0000\u001b\u007f', '"\\0\\e\\x7F"'], ['\ud83d\ude00', '"\ud83d\ude00"'],

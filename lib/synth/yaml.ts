@@ -100,13 +100,16 @@ const NUMBER_LIKE = [
   /^[0-9][0-9_.]*(?:[eE][-+]?[0-9_]*)?$/, // integers, octal, floats, `1e_3`, `1.2.3`
   /^[0-9][0-9_]*(?::[0-9_]*)+(?:\.[0-9_]*)?$/, // YAML 1.1 sexagesimal
 ];
+// `E9`, `e-3`: a string to go-yaml v2, but a float (NaN) to YAML 1.1 readers whose float form makes
+// the mantissa optional (the `yaml` package's 1.1 schema): quoted, so every reader gets the string.
+const EXPONENT_ONLY = /^[eE][-+]?[0-9]+$/;
 // Inside a plain scalar: `: ` starts a value and ` #` a comment; a last `:` or space is lost.
 const PLAIN_BREAKERS = /: | #|[: ]$/;
 
 function isPlain(s: string): boolean {
   const c = s.charCodeAt(0);
   if (c >= 0x30 && c <= 0x39) return PLAIN_DIGIT.test(s) && !PLAIN_BREAKERS.test(s) && !NUMBER_LIKE.some((r) => r.test(s));
-  return PLAIN.test(s) && !PLAIN_BREAKERS.test(s) && !AMBIGUOUS_WORDS.has(s.toLowerCase());
+  return PLAIN.test(s) && !PLAIN_BREAKERS.test(s) && !AMBIGUOUS_WORDS.has(s.toLowerCase()) && !EXPONENT_ONLY.test(s);
 }
 
 // Characters written raw inside quotes and blocks: printable ASCII, and the printable BMP and
