@@ -14,9 +14,41 @@ import { parseAllDocuments } from 'yaml';
 
 const SCRIPT = new URL(import.meta.url).pathname;
 
+/**
+ * The CRD folders of ../shared/crds, most preferred first: the same list and order as
+ * apply-check.mjs's CRD_SOURCES (what test:cluster installs), so kubeconform checks an object
+ * against the CRD version the API server serves. Files elsewhere are never used.
+ */
+const CRD_SOURCES = [
+  'gateway-api-v1.7.0/experimental/gateway.networking.k8s.io_udproutes.yaml',
+  'gateway-api-v1.7.0/standard/',
+  'envoy-gateway-v1.9.1/',
+  'nginx-gateway-fabric-v2.6.7/',
+  'kgateway-v2.4.2/helm-rendered/',
+  'kgateway-v2.4.2/',
+  'gke-gateway-2026-04-29/',
+  'traefik-v3.7.13/traefik.io_',
+  '', // top level
+];
+
+/** CRD files in the order their schemas are written: least preferred first, so the preferred one's schema is the one left. */
 function listCrdFiles(dir) {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, f));
+  const all = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.ya?ml$/.test(e.name)) all.push(p);
+    }
+  };
+  walk(dir);
+  const rank = (rel) => CRD_SOURCES.findIndex((src) => (src === '' ? !rel.includes('/') : rel.startsWith(src)));
+  return all
+    .map((f) => ({ f, r: rank(path.relative(dir, f)) }))
+    .filter((x) => x.r !== -1)
+    .sort((a, b) => b.r - a.r || (a.f < b.f ? -1 : 1))
+    .map((x) => x.f);
 }
 
 const JUNCTORS = new Set(['anyOf', 'allOf', 'oneOf', 'not']);
