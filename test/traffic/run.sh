@@ -14,7 +14,7 @@ TRAFFIC_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$TRAFFIC_DIR/../cluster/lib.sh"
 
 [ "$#" -eq 0 ] || die "usage: $0 (no options)"
-for tool in node openssl curl flock unshare nsenter ip; do command -v "$tool" >/dev/null || die "$tool is required"; done
+for tool in node openssl curl flock unshare nsenter; do command -v "$tool" >/dev/null || die "$tool is required"; done
 [ "$(id -u)" = 0 ] || die "test:traffic creates network namespaces: run it as root (CI does)"
 T0=$SECONDS
 
@@ -26,19 +26,19 @@ T0=$SECONDS
 #    for the install (unless one exists) and removed afterwards.
 NGINX_BIN=/usr/sbin/nginx
 STREAM_MODULE=/usr/lib/nginx/modules/ngx_stream_module.so
-if [ ! -x "$NGINX_BIN" ] || [ ! -f "$STREAM_MODULE" ]; then
+if [ ! -x "$NGINX_BIN" ] || [ ! -f "$STREAM_MODULE" ] || ! command -v ip >/dev/null; then
   command -v apt-get >/dev/null || die "nginx and its stream module are missing and apt-get is not available"
-  log "installing nginx and libnginx-mod-stream with apt-get (first run only)"
+  log "installing nginx, libnginx-mod-stream and iproute2 with apt-get (first run only)"
   policy=""
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     policy=/usr/sbin/policy-rc.d
     printf '#!/bin/sh\n# test/traffic/run.sh: no service starts while it installs nginx\nexit 101\n' >"$policy" && chmod 755 "$policy"
   fi
   t=$SECONDS rc=0
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx libnginx-mod-stream; } \
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx libnginx-mod-stream iproute2; } \
     >"$CACHE/logs/apt-nginx.log" 2>&1 || rc=$?
   [ -z "$policy" ] || rm -f "$policy"
-  [ "$rc" = 0 ] || { tail -n 40 "$CACHE/logs/apt-nginx.log" >&2; die "apt-get install nginx libnginx-mod-stream failed"; }
+  [ "$rc" = 0 ] || { tail -n 40 "$CACHE/logs/apt-nginx.log" >&2; die "apt-get install nginx libnginx-mod-stream iproute2 failed"; }
   log "installed $("$NGINX_BIN" -v 2>&1) in $((SECONDS - t))s"
 fi
 
