@@ -107,27 +107,23 @@ export interface WorkloadNetworkPolicyProps {
   readonly labels?: Record<string, string>;
 }
 
+// One ingress or egress rule of WORKLOAD_NETWORK_POLICY_PROPS.
+const POLICY_RULE = S.obj('PolicyRule', {
+  peers: S.req(S.arr(S.inst(() => Peer, 'a Peer', 'use Peer.namespace("..."), Peer.pods({...}), Peer.cidr("10.0.0.0/8"), Peer.internet() or Peer.anywhere()')), '[Peer.namespace("monitoring")]'),
+  ports: S.req(S.arr(S.obj('PolicyPort', {
+    protocol: S.req(S.str(), '"TCP"'),
+    port: S.req(S.or('a port number or a port name', S.int(), S.str()), '443'),
+    endPort: S.int(),
+  })), '[{ protocol: "TCP", port: 443 }]'),
+});
+
 /** The shape of {@link WorkloadNetworkPolicyProps}, checked before anything reads the props. @internal */
 export const WORKLOAD_NETWORK_POLICY_PROPS = S.obj('WorkloadNetworkPolicyProps', {
   name: S.req(S.str(), '"my-app"'),
   namespace: S.str(),
   podSelector: S.req(S.rec(S.str()), '{ "app.kubernetes.io/name": "my-app" }'),
-  ingress: S.req(S.arr(S.obj('PolicyRule', {
-  peers: S.req(S.arr(S.inst(() => Peer, 'a Peer', 'use Peer.namespace("..."), Peer.pods({...}), Peer.cidr("10.0.0.0/8"), Peer.internet() or Peer.anywhere()')), '[Peer.namespace("monitoring")]'),
-  ports: S.req(S.arr(S.obj('PolicyPort', {
-    protocol: S.req(S.str(), '"TCP"'),
-    port: S.req(S.or('a port number or a port name', S.int(), S.str()), '443'),
-    endPort: S.int(),
-  })), '[{ protocol: "TCP", port: 443 }]'),
-})), '[]'),
-  egress: S.req(S.arr(S.obj('PolicyRule', {
-  peers: S.req(S.arr(S.inst(() => Peer, 'a Peer', 'use Peer.namespace("..."), Peer.pods({...}), Peer.cidr("10.0.0.0/8"), Peer.internet() or Peer.anywhere()')), '[Peer.namespace("monitoring")]'),
-  ports: S.req(S.arr(S.obj('PolicyPort', {
-    protocol: S.req(S.str(), '"TCP"'),
-    port: S.req(S.or('a port number or a port name', S.int(), S.str()), '443'),
-    endPort: S.int(),
-  })), '[{ protocol: "TCP", port: 443 }]'),
-})), '[]'),
+  ingress: S.req(S.arr(POLICY_RULE), '[]'),
+  egress: S.req(S.arr(POLICY_RULE), '[]'),
   labels: S.rec(S.str()),
 });
 

@@ -16,6 +16,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { crdRank } from './crd-sources.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '../..');
@@ -353,28 +354,6 @@ async function selfTest() {
   return ok;
 }
 
-/**
- * Where CRDs come from, most preferred first (folders of ../shared/crds): Gateway API v1.7.0's
- * experimental channel (UDPRoute served as v1 and v1alpha2) and standard channel, the Gateway
- * implementations' policy CRDs (kgateway's Helm-rendered TrafficPolicy), Traefik v3.7.13, then the
- * older top-level files. Files elsewhere are never installed.
- */
-const CRD_SOURCES = [
-  'gateway-api-v1.7.0/experimental/gateway.networking.k8s.io_udproutes.yaml',
-  'gateway-api-v1.7.0/standard/',
-  'envoy-gateway-v1.9.1/',
-  'nginx-gateway-fabric-v2.6.7/',
-  'kgateway-v2.4.2/helm-rendered/',
-  'kgateway-v2.4.2/',
-  'gke-gateway-2026-04-29/',
-  'traefik-v3.7.13/traefik.io_',
-  '', // top level
-];
-function crdRank(rel) {
-  const i = CRD_SOURCES.findIndex((src) => (src === '' ? !rel.includes('/') : rel.startsWith(src)));
-  return i === -1 ? undefined : i;
-}
-
 /** CRDs from the shared folder whose group/kind some dist object uses; installed and Established. */
 async function installCrds(items) {
   const wanted = new Set(items.filter((i) => i.obj).map((i) => `${i.group}/${i.kind}`));
@@ -382,7 +361,7 @@ async function installCrds(items) {
     items.filter((i) => i.kind === 'CustomResourceDefinition').map((i) => `${i.obj.spec?.group}/${i.obj.spec?.names?.kind}`),
   );
   // A kind can be in several folders (the old top-level files and the versioned ones): take it from
-  // the first folder of CRD_SOURCES that has it, so the API server serves the versions lib/ renders.
+  // the first folder of CRD_SOURCES (crd-sources.mjs) that has it, so the API server serves the versions lib/ renders.
   const chosen = new Map(); // group/kind -> { file, name, rank }
   for (const file of listYaml(CRDS)) {
     const rank = crdRank(path.relative(CRDS, file));

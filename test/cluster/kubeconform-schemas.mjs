@@ -11,25 +11,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { crdRank } from './crd-sources.mjs';
 
 const SCRIPT = new URL(import.meta.url).pathname;
-
-/**
- * The CRD folders of ../shared/crds, most preferred first: the same list and order as
- * apply-check.mjs's CRD_SOURCES (what test:cluster installs), so kubeconform checks an object
- * against the CRD version the API server serves. Files elsewhere are never used.
- */
-const CRD_SOURCES = [
-  'gateway-api-v1.7.0/experimental/gateway.networking.k8s.io_udproutes.yaml',
-  'gateway-api-v1.7.0/standard/',
-  'envoy-gateway-v1.9.1/',
-  'nginx-gateway-fabric-v2.6.7/',
-  'kgateway-v2.4.2/helm-rendered/',
-  'kgateway-v2.4.2/',
-  'gke-gateway-2026-04-29/',
-  'traefik-v3.7.13/traefik.io_',
-  '', // top level
-];
 
 /** CRD files in the order their schemas are written: least preferred first, so the preferred one's schema is the one left. */
 function listCrdFiles(dir) {
@@ -43,10 +27,9 @@ function listCrdFiles(dir) {
     }
   };
   walk(dir);
-  const rank = (rel) => CRD_SOURCES.findIndex((src) => (src === '' ? !rel.includes('/') : rel.startsWith(src)));
   return all
-    .map((f) => ({ f, r: rank(path.relative(dir, f)) }))
-    .filter((x) => x.r !== -1)
+    .map((f) => ({ f, r: crdRank(path.relative(dir, f)) }))
+    .filter((x) => x.r !== undefined)
     .sort((a, b) => b.r - a.r || (a.f < b.f ? -1 : 1))
     .map((x) => x.f);
 }
