@@ -1,8 +1,8 @@
 import { parseAllDocuments } from 'yaml';
 import { synthesize } from '../lib';
-import { APPS } from '../apps';
 import { mentraCloud } from '../apps/mentra-cloud';
 import { nexusRuntime } from '../apps/nexus-runtime';
+import { committedDist } from './util';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = Record<string, any>;
@@ -10,7 +10,8 @@ type Obj = Record<string, any>;
 function objects(files: ReadonlyMap<string, string>): Array<{ file: string; obj: Obj }> {
   return [...files.entries()].filter(([f]) => f.endsWith('.yaml')).map(([file, text]) => ({ file, obj: parseAllDocuments(text)[0].toJSON() }));
 }
-const all = objects(synthesize(APPS).files);
+// The committed dist/, which test/synthesizer.test.ts proves is what the reference apps synthesize.
+const all = objects(committedDist());
 const find = (kind: string, pred: (o: Obj) => boolean = () => true) => all.filter(({ obj }) => obj.kind === kind && pred(obj));
 
 describe('S1 mentra-cloud', () => {

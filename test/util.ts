@@ -1,5 +1,7 @@
 // Shared helpers of the construct tests: a fresh Chart, objects picked by kind and name, the
 // chart as YAML text (as dist/ reads) and whole-message matchers for RealtimeConfigError.
+import * as fs from 'fs';
+import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { RealtimeConfigError, toYaml } from '../lib';
 
@@ -86,4 +88,27 @@ export function propertyRuns(full: number): number {
   const n = Number(env);
   if (!Number.isInteger(n) || n < 1) throw new Error(`CDK8SRT_PROPERTY_RUNS is "${env}": must be "full" or a positive integer`);
   return n;
+}
+
+let committed: ReadonlyMap<string, string> | undefined;
+
+/**
+ * Every file of the committed dist/ (path relative to dist/ -> text), read once per test file.
+ * Tests of what the reference apps emit read these files rather than synthesizing all apps again
+ * (about 0.5 s each in a fresh jest context): test/synthesizer.test.ts proves they are exactly what
+ * `synthesize(APPS)` writes, and `npm run synth:check` that they are current.
+ */
+export function committedDist(): ReadonlyMap<string, string> {
+  if (committed) return committed;
+  const root = path.join(__dirname, '..', 'dist');
+  const files = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(path.join(root, dir), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const rel = dir ? `${dir}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(rel);
+      else files.set(rel, fs.readFileSync(path.join(root, rel), 'utf8'));
+    }
+  };
+  walk('');
+  return (committed = files);
 }

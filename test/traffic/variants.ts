@@ -1,6 +1,6 @@
 // Test variants for `npm run test:traffic`: the reference apps' constructs with their durations
 // scaled down to seconds, so a run takes seconds instead of hours. Nothing else differs from the
-// reference apps: test/traffic-variants.test.ts synthesizes each variant and compares it with the
+// reference apps: test/traffic.test.ts synthesizes each variant and compares it with the
 // reference app's committed dist/, allowing differences only in durations. When a reference app
 // changes, that test fails until the variant here is changed the same way.
 //
@@ -160,7 +160,7 @@ const mentraCloud: AppSpec = MENTRA_FLEET.app({
   },
 });
 
-/** Variants of reference apps, each compared with dist/<reference>/ by test/traffic-variants.test.ts. */
+/** Variants of reference apps, each compared with dist/<reference>/ by test/traffic.test.ts. */
 export const VARIANTS: Variant[] = [
   { reference: 'nexus-runtime', app: nexusRuntime },
   { reference: 'homelab-traefik', app: homelabTraefik },

@@ -1,9 +1,14 @@
-// The traffic harness (npm run test:traffic) runs variants of the reference apps with durations in
-// seconds. This proves that each variant is the reference app: synthesized, it differs from the
-// committed dist/<app>/ only in durations (and in the source and command named in the generated-file header).
+// What `npm test` checks of the traffic harness (npm run test:traffic, test/traffic/):
+// - variants: the harness runs variants of the reference apps with durations in seconds; each
+//   variant is the reference app: synthesized, it differs from the committed dist/<app>/ only in
+//   durations (and in the source and command named in the generated-file header);
+// - facts: test/traffic/facts.ts compares the capability table with what the harness measured (it
+//   runs on the harness's results in CI). Its negative controls: it must refuse a fact that a
+//   measurement contradicts, a failed check, and a cited check the harness lacks.
 import * as fs from 'fs';
 import * as path from 'path';
-import { synthesize, withTopology } from '../lib';
+import { CONTROLLER_CAPABILITIES, RouteIntent, synthesize, withTopology } from '../lib';
+import { compare, disagreement } from './traffic/facts';
 import { APPLIED_TARGETS, VARIANTS, budgetCases } from './traffic/variants';
 
 const DIST = path.join(__dirname, '..', 'dist');
@@ -89,5 +94,47 @@ describe('traffic variants', () => {
       '[refused-heartbeat] RealtimeService \'hops[0]\' is "nginx-stream (idle 5s)": must have an idle timeout of at least twice the heartbeat of route /ws (2 x 6s = 12s), or the hop closes quiet WebSockets. Fix: send heartbeats every 2s or less, or raise the hop\'s idle timeout to 12s or more (raise proxy_timeout in the stream server block)');
     expect(cases['accepted-heartbeat'].refusal).toBeUndefined();
     for (const c of Object.values(cases)) expect(c.config).toContain(`proxy_timeout ${c.proxyTimeoutSeconds}s;`);
+  });
+});
+
+const check = (id: string, cut: boolean | null, pass = true) => ({ id, pass, cut, measured: cut ? 'closed after 6s' : 'survived (echo at 9s)' });
+const fact = (status: 'enforced' | 'not-enforced' | 'how') => ({ status, how: 'a field', evidence: [] });
+
+describe('capability facts against traffic measurements', () => {
+  test('an enforced idle timeout needs a cut; a not-enforced one needs none', () => {
+    expect(disagreement(RouteIntent.WS_IDLE_TIMEOUT, fact('enforced'), check('traefik/ws-idle-timeout', true))).toBeUndefined();
+    expect(disagreement(RouteIntent.WS_IDLE_TIMEOUT, fact('not-enforced'), check('traefik/ws-idle-timeout', true))).toBe(
+      'traefik/ws-idle-timeout measured a cut (closed after 6s), but the fact says ws-idle-timeout is not-enforced (a field)');
+    expect(disagreement(RouteIntent.WS_IDLE_TIMEOUT, fact('enforced'), check('traefik/ws-idle-timeout', false))).toBe(
+      'traefik/ws-idle-timeout measured no cut (survived (echo at 9s)), but the fact says ws-idle-timeout is enforced (a field)');
+  });
+
+  test('a streaming response is enforced when it is not cut; a heartbeat check backs an enforced idle timeout by staying open', () => {
+    expect(disagreement(RouteIntent.STREAMING_RESPONSE, fact('enforced'), check('x/streaming-response', false))).toBeUndefined();
+    expect(disagreement(RouteIntent.STREAMING_RESPONSE, fact('enforced'), check('x/streaming-response', true))).toMatch(/measured a cut/);
+    expect(disagreement(RouteIntent.WS_IDLE_TIMEOUT, fact('enforced'), check('x/ws-heartbeat', false))).toBeUndefined();
+    expect(disagreement(RouteIntent.WS_IDLE_TIMEOUT, fact('enforced'), check('x/ws-heartbeat', true))).toMatch(/measured a cut/);
+  });
+
+  test('fails when the check did not pass', () => {
+    expect(disagreement(RouteIntent.REST_TIMEOUT, fact('enforced'), check('x/rest-timeout', true, false))).toBe('x/rest-timeout did not pass (closed after 6s)');
+  });
+
+  test('fails when a cited traffic check is missing from the results, and agrees with a consistent set', () => {
+    // GIVEN every traffic check the table cites, measured as the table says
+    const cited = Object.entries(CONTROLLER_CAPABILITIES).flatMap(([, row]) => Object.entries(row.facts).flatMap(([intent, f]) =>
+      f.evidence.flatMap((e) => ('traffic' in e ? [{ intent, status: f.status, id: e.traffic }] : []))));
+    expect(cited.length).toBeGreaterThan(0);
+    const consistent = cited.map(({ intent, status, id }) => {
+      const streaming = intent === RouteIntent.STREAMING_RESPONSE;
+      const heartbeat = id.endsWith('/ws-heartbeat');
+      return check(id, streaming ? status === 'not-enforced' : heartbeat ? false : status !== 'not-enforced');
+    });
+    // THEN it agrees
+    expect(compare(consistent).filter((r) => !r.pass)).toEqual([]);
+    // WHEN one check is missing THEN its controller fails, naming it
+    const [first, ...rest] = consistent;
+    const out = compare(rest);
+    expect(out.find((r) => !r.pass)?.measured).toContain(`cites traffic check ${first.id}, which the harness does not have`);
   });
 });
