@@ -67,6 +67,15 @@ describe('API-server rules a schema misses', () => {
   ])('fails when %s', (_what, json, message) => {
     expect(messages(json)).toEqual([message]);
   });
+  test('a credential in any string of an object is refused at the path of that string, and a Secret is not scanned', () => {
+    const d = deployment((x) => { x.spec.template.spec.containers[0].env = [{ name: 'A', value: 'x' }, { name: 'DB', value: 'Host=db;Password=hunter22;' }]; });
+    expect(messages(d)).toEqual([
+      '[demo/X] Deployment demo/web \'spec.template.spec.containers[0].env[1].value\' is "Host=db;Password=***;": must carry no credential (found a credential in a key=value pair (password=, token=, AccountKey=, ...)): dist/ is committed in plain text. Fix: load the value from a Secret (ExternalSecretSource, KeyVaultSecretProviderClass or SecretMount.envFromSecret)']);
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('conf'), data: { 'app.conf': 'url = redis://:s3cret@redis:6379' } };
+    expect(messages(cm)).toEqual([
+      '[demo/X] ConfigMap demo/conf \'data["app.conf"]\' is "url = redis://:***@redis:6379": must carry no credential (found a password in the URL\'s userinfo (scheme://user:password@host)): dist/ is committed in plain text. Fix: load the value from a Secret (ExternalSecretSource, KeyVaultSecretProviderClass or SecretMount.envFromSecret)']);
+    expect(messages({ apiVersion: 'v1', kind: 'Secret', metadata: meta('s'), type: 'Opaque' })).toEqual([]);
+  });
 });
 
 describe('rules across one chart', () => {

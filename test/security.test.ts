@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ENFORCE_LABEL, POD_SECURITY_REASON_ANNOTATION, SERVICE_ACCOUNT_TOKEN_ANNOTATION, isPinnedImage, scanObjects, scanText } from './security-scan';
+import { credentialIn } from '../lib/private/credentials';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = Record<string, any>;
@@ -318,6 +319,14 @@ describe('scanObjects', () => {
         { name: 'A', value: 'ssh://git@github.com/o/r.git' }, { name: 'B', value: 'redis://redis.example.com:6379/0' }, { name: 'C', value: 'https://example.com/?q=1&page=2' },
       ];
       expect(scanObjects([dep, DENY])).toEqual([]);
+    });
+
+    test('the shortest string of each token rule is found (short strings skip the rules: the cut-off must stay below every one)', () => {
+      expect([
+        'xoxb-1234567890', 'AKIAIOSFODNN7EXAMPLE', 'sk-abcdefghij0123456789', 'sk_live_abcdefgh01234567', `ghp_${'a'.repeat(36)}`,
+        `github_pat_${'a'.repeat(22)}`, `AIza${'a'.repeat(35)}`, 'eyJabcdefgh.eyJabcdefgh.abcdefgh', '-----BEGIN PRIVATE KEY-----', 'pwd=abc', 'a://:b@c',
+      ].map((s) => [s.length, credentialIn(s) !== undefined])).toEqual([[15, true], [20, true], [23, true], [24, true], [40, true], [33, true], [39, true], [32, true], [27, true], [7, true], [8, true]]);
+      expect(['xoxb-123456789', 'web-api', 'nexus-runtime', '8080'].map((s) => credentialIn(s))).toEqual([undefined, undefined, undefined, undefined]);
     });
 
     test('scanText flags a credential in a non-YAML file, by line', () => {

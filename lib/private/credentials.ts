@@ -25,6 +25,9 @@ const RULES: readonly CredentialRule[] = [
   },
 ];
 
+/** The shortest string a token rule (not key=value, not userinfo) can match: `xox?-` + 10 characters. */
+const MIN_TOKEN_LENGTH = 15;
+
 const USERINFO = 'a password in the URL\'s userinfo (scheme://user:password@host)';
 
 /**
@@ -50,6 +53,9 @@ function hasUserinfoPassword(s: string): boolean {
 
 /** What credential the string carries, or undefined when it carries none. */
 export function credentialIn(s: string): string | undefined {
+  // Every rule needs "://" (userinfo), "=" (key=value) or at least 15 characters (the shortest
+  // token, a Slack one): the short names, labels and ports that make up most strings need no regex.
+  if (s.length < MIN_TOKEN_LENGTH && !s.includes('=') && !s.includes('://')) return undefined;
   if (hasUserinfoPassword(s)) return USERINFO;
   for (const r of RULES) if (r.pattern.test(s)) return r.what;
   return undefined;

