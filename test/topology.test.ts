@@ -5,9 +5,11 @@ import {
   WebService, WorkerPool, WorkerScaling, synthesize, topologyFiles, topologyMarkdown, topologyMermaid, withTopology,
 } from '../lib';
 import { kortixApi } from '../apps/kortix-api';
-import { mentraCloud } from '../apps/mentra-cloud';
-import { nexusRuntime } from '../apps/nexus-runtime';
 import { voiceAgents } from '../apps/voice-agents';
+import { committedDist } from './util';
+
+// The reference apps' TOPOLOGY.md files are read from the committed dist/ (test/synthesizer.test.ts
+// proves it is what they synthesize); the determinism test synthesizes them itself.
 
 /** The tests' namespace, created by someone else (no Namespace node in the diagrams). */
 const DEMO_NS = [{ name: 'demo', owner: 'the test' }];
@@ -116,7 +118,7 @@ describe('topologyMermaid', () => {
   test('every node is one quoted label with an id of [A-Za-z0-9_] (names are validated, so no quote can end a label early)', () => {
     const c = chart();
     game(c);
-    const voice = synthesize([withTopology(voiceAgents)]).files.get('voice-agents/TOPOLOGY.md')!;
+    const voice = committedDist().get('voice-agents/TOPOLOGY.md')!;
     for (const text of [topologyMermaid([{ chart: c }]), voice]) {
       const nodeLines = text.split('\n').filter((l) => /^ +\w+[[({>]/.test(l));
       expect(nodeLines.length).toBeGreaterThan(5);
@@ -183,8 +185,7 @@ describe('TOPOLOGY.md', () => {
   });
 
   test('the reference apps: one subgraph per mentra-cloud target, Porter\'s Service external', () => {
-    const files = synthesize([withTopology(mentraCloud), withTopology(nexusRuntime)]).files;
-    const s1 = files.get('mentra-cloud/TOPOLOGY.md')!;
+    const s1 = committedDist().get('mentra-cloud/TOPOLOGY.md')!;
     expect(s1.match(/^ {2}subgraph /gm)).toHaveLength(6);
     expect(lines(s1)).toEqual(expect.arrayContaining(['france_prod_ing_cloud_prod_cloud_ws -->|"80"| france_prod_svc_cloud_prod_cloud']));
     expect(s1).toMatch(/class .*france_prod_svc_cloud_prod_cloud.* external/);
@@ -192,7 +193,7 @@ describe('TOPOLOGY.md', () => {
   });
 
   describe('voice-agents (prod)', () => {
-    const text = synthesize([withTopology(voiceAgents)]).files.get('voice-agents/TOPOLOGY.md')!;
+    const text = committedDist().get('voice-agents/TOPOLOGY.md')!;
     const m = lines(text.replace(/aks_eastus_prod_/g, ''));
 
     test('all four workloads, with their scaling', () => {
@@ -266,7 +267,7 @@ describe('TOPOLOGY.md', () => {
   });
 
   test('kortix-api: clients -> ALB Ingress -> Service -> Deployment (HPA); ClusterSecretStore -> ExternalSecret suna-env -> Deployment', () => {
-    const m = lines(synthesize([withTopology(kortixApi)]).files.get('kortix-api/TOPOLOGY.md')!);
+    const m = lines(committedDist().get('kortix-api/TOPOLOGY.md')!);
     expect(m).toEqual(expect.arrayContaining([
       'deploy_suna_api[["Deployment suna-api<br/>HPA 4-15 on cpu 70%"]]',
       'ing_suna_api["Ingress suna-api<br/>AWS ALB, internet-facing<br/>/<br/>HTTP, timeout 3600 s (idle_timeout.timeout_seconds)"]',
