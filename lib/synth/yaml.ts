@@ -193,9 +193,19 @@ function scalar(value: unknown, indent: number, field: string): string {
   return stringScalar(String(value), indent, field);
 }
 
+// Keys repeat across objects (`metadata`, `name`, `containerPort`): the ones written plain are
+// remembered (a pure function of the key, so the output does not depend on what came before).
+const PLAIN_KEYS = new Map<string, { readonly text: string; readonly explicit: boolean }>();
+
 /** A map key, quoted by the scalar rules; a long one (over 1,000 characters written) needs `? `. */
 function mapKey(key: string, field: string): { text: string; explicit: boolean } {
-  if (isPlain(key) && key.length <= 1000) return { text: key, explicit: false };
+  const known = PLAIN_KEYS.get(key);
+  if (known) return known;
+  if (isPlain(key) && key.length <= 1000) {
+    const plain = { text: key, explicit: false };
+    if (PLAIN_KEYS.size < 10_000) PLAIN_KEYS.set(key, plain);
+    return plain;
+  }
   if (LONE_SURROGATE.test(key)) throw new YamlValueError(field, JSON.stringify(key));
   const text = quoted(key);
   return { text, explicit: text.length > 1000 };
