@@ -78,6 +78,32 @@ describe('API-server rules a schema misses', () => {
   });
 });
 
+describe('ConfigMap (ValidateConfigMap)', () => {
+  const cm = (data: Record<string, string>, binaryData?: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('conf'), data, ...(binaryData ? { binaryData } : {}) });
+
+  test('accepts config keys and 1 MiB of data in total', () => {
+    expect(messages(cm({ 'livekit.yaml': 'a: b', 'a_b-c.D9': 'x'.repeat(1024 * 1024 - 5) }))).toEqual([]);
+  });
+
+  test('fails when the values total more than 1 MiB, data and binaryData together', () => {
+    expect(messages(cm({ a: 'x'.repeat(700 * 1024) }, { b: Buffer.alloc(400 * 1024).toString('base64') }))).toEqual([
+      `[demo/X] ConfigMap demo/conf 'data' is "1126400 bytes": must total at most 1048576 bytes (1 MiB, data and binaryData together: the API server's limit for a ConfigMap). Fix: split the data into several ConfigMaps, or ship large files in the image or a volume`]);
+  });
+
+  test.each([
+    ['app config', 'be a config key: letters, digits, "-", "_" and "." only (it becomes a file name in a volume)', '"app-config"'],
+    ['..data', 'not be "." or start with ".." (it becomes a file name in a volume)', '"data"'],
+    ['x'.repeat(254), 'be at most 253 characters', `"${'x'.repeat(253)}"`],
+  ])('fails when a key is %j', (key, allowed, fix) => {
+    expect(messages(cm({ [key]: 'v' }))).toEqual([`[demo/X] ConfigMap demo/conf 'data["${key}"]' is "${key}": must ${allowed}. Fix: rename the key, e.g. ${fix}`]);
+  });
+
+  test('fails when a key is in data and binaryData', () => {
+    expect(messages(cm({ k: 'v' }, { k: 'dg==' }))).toEqual([
+      `[demo/X] ConfigMap demo/conf 'data["k"]' is "k": must not also be a key of binaryData. Fix: keep the key in one of data and binaryData`]);
+  });
+});
+
 describe('rules across one chart', () => {
   const svc = (selector: any, ports: any[] = [{ name: 'http', port: 80, targetPort: 'http' }]) => ({ apiVersion: 'v1', kind: 'Service', metadata: meta('web'), spec: { selector, ports } });
   test('fails when a Service selects no pod of the chart', () => {

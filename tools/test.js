@@ -1,6 +1,5 @@
-// `npm test`: the type-check (tsc, incremental) and jest at the same time, so the single-threaded
-// tsc overlaps jest's workers instead of running before them (about 2 s less on 2 cores; see
-// bench/README.md). jest's output streams; tsc's is printed after it, and the run fails if either
+// `npm test`: the type-check (tsc in build mode, incremental) and jest at the same time, so the
+// single-threaded tsc overlaps jest's workers instead of running before them (see bench/README.md). jest's output streams; tsc's is printed after it, and the run fails if either
 // fails. Extra arguments go to jest (`npm test -- test/cli.test.ts`).
 'use strict';
 const { spawn } = require('child_process');

@@ -82,6 +82,9 @@ export function checkObject(o: SynthObject): Problem[] {
     case 'IngressRoute':
       if (String(j.apiVersion).startsWith('traefik.io/')) checkIngressRoute(j, add);
       break;
+    case 'ConfigMap':
+      if (j.apiVersion === 'v1') checkConfigMap(j, add);
+      break;
     case 'Secret':
       if (j.data !== undefined || j.stringData !== undefined) {
         add('data', '<redacted>', 'not be written to dist/: Secret data would be committed to git in plain text (base64 is not encryption)', 'use an ExternalSecret or a SecretProviderClass');
@@ -93,6 +96,36 @@ export function checkObject(o: SynthObject): Problem[] {
 }
 
 type Add = (prop: string, value: unknown, allowed: string, fix: string) => void;
+
+/** v1.MaxSecretSize, the limit of a ConfigMap's data and binaryData together (and of a Secret's). */
+const MAX_CONFIGMAP_BYTES = 1024 * 1024;
+
+/**
+ * ValidateConfigMap (pkg/apis/core/validation): every key of data and binaryData is a config key
+ * (apimachinery IsConfigMapKey: [-._a-zA-Z0-9]+, at most 253 characters, not `.`, `..` or `..x`),
+ * no key is in both, and the values total at most 1 MiB (UTF-8 bytes of data, decoded bytes of
+ * binaryData). The schema check does not know these rules: the API server refuses the object.
+ */
+function checkConfigMap(j: Obj, add: Add): void {
+  let bytes = 0;
+  const data: Obj = j.data && typeof j.data === 'object' ? j.data : {};
+  const binary: Obj = j.binaryData && typeof j.binaryData === 'object' ? j.binaryData : {};
+  for (const [field, bag, other] of [['data', data, binary], ['binaryData', binary, data]] as const) {
+    for (const [k, v] of Object.entries<unknown>(bag)) {
+      const at = `${field}["${k}"]`;
+      const bad = k.length > 253 ? 'be at most 253 characters'
+        : !/^[-._a-zA-Z0-9]+$/.test(k) ? 'be a config key: letters, digits, "-", "_" and "." only (it becomes a file name in a volume)'
+        : k === '.' || k.startsWith('..') ? 'not be "." or start with ".." (it becomes a file name in a volume)'
+        : undefined;
+      if (bad) add(at, k, bad, `rename the key, e.g. ${JSON.stringify(k.replace(/^\.+/, '').replace(/[^-._a-zA-Z0-9]+/g, '-').slice(0, 253) || 'config')}`);
+      if (field === 'data' && Object.prototype.hasOwnProperty.call(other, k)) add(at, k, 'not also be a key of binaryData', 'keep the key in one of data and binaryData');
+      if (typeof v === 'string') bytes += field === 'data' ? Buffer.byteLength(v) : Buffer.from(v, 'base64').length;
+    }
+  }
+  if (bytes > MAX_CONFIGMAP_BYTES) {
+    add('data', `${bytes} bytes`, `total at most ${MAX_CONFIGMAP_BYTES} bytes (1 MiB, data and binaryData together: the API server's limit for a ConfigMap)`, 'split the data into several ConfigMaps, or ship large files in the image or a volume');
+  }
+}
 
 /** Nothing inside `kube-*`: those namespaces belong to the cluster and its add-ons. */
 function checkOwnership(j: Obj, add: Add): void {
