@@ -183,26 +183,33 @@ describe('uniqueness across charts and apps', () => {
     expect(synthesize([spec((chart, t) => { raw(chart, 'A', cm('x', `demo-${t!.env}`, { env: t!.env })); }, { targets: [{ cluster: 'c1', env: 'dev' }, { cluster: 'c1', env: 'prod' }] })]).objects).toBe(2);
   });
 
-  test('fails when two apps on one cluster route the same host and path with the same controller class and namespace', () => {
+  test('fails when two apps on one cluster route the same host and path with the same controller class, in one namespace or in two', () => {
     expect(() => synthesize([
       spec((chart) => { raw(chart, 'I', ing('web', 'a.example.com', '/ws')); }, on('c1', 'a')),
       spec((chart) => { raw(chart, 'J', ing('other', 'a.example.com', '/ws')); }, { name: 'two', ...on('c1', 'b') }),
     ])).toThrow(
-      "[two-c1-b/J] Ingress demo/other 'spec.rules[0].http.paths[0]' is \"a.example.com/ws (Prefix)\": must route a host and path that no other route of controller class ingress nginx in namespace demo on cluster c1 routes: Ingress demo/web (demo-c1-a/I) 'spec.rules[0].http.paths[0]' already does, and the controller picks one of them. Fix: give one of them another host or path, or drop one of the routes");
+      "[two-c1-b/J] Ingress demo/other 'spec.rules[0].http.paths[0]' is \"a.example.com/ws (Prefix)\": must route a host and path that no other route of controller class ingress nginx on cluster c1 routes, in any namespace (the controller merges every namespace's routes into one configuration): Ingress demo/web (demo-c1-a/I) 'spec.rules[0].http.paths[0]' already does, and the controller picks one of them. Fix: give one of them another host or path, or drop one of the routes");
   });
 
   test('fails when two constructs of one chart claim the same host and path, for HTTPRoutes and Traefik IngressRoutes too', () => {
     const route = (name: string) => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name, namespace: 'demo' }, spec: { parentRefs: [{ name: 'gw', namespace: 'gateways' }], hostnames: ['a.example.com'], rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/ws' } }], backendRefs: [{ name: 'web', port: 80 }] }] } });
     expect(() => synthesize([spec((chart) => { raw(chart, 'A', route('one')); raw(chart, 'B', route('two')); })])).toThrow(
-      "[demo/B] HTTPRoute demo/two 'spec.rules[0].matches[0]' is \"a.example.com/ws (PathPrefix)\": must route a host and path that no other route of controller class gateway gateways/gw in namespace demo on app demo routes: HTTPRoute demo/one (demo/A) 'spec.rules[0].matches[0]' already does, and the controller picks one of them. Fix: give one of them another host or path, or drop one of the routes");
+      "[demo/B] HTTPRoute demo/two 'spec.rules[0].matches[0]' is \"a.example.com/ws (PathPrefix)\": must route a host and path that no other route of controller class gateway gateways/gw on app demo routes, in any namespace (the controller merges every namespace's routes into one configuration): HTTPRoute demo/one (demo/A) 'spec.rules[0].matches[0]' already does, and the controller picks one of them. Fix: give one of them another host or path, or drop one of the routes");
     const ir = (name: string) => ({ apiVersion: 'traefik.io/v1alpha1', kind: 'IngressRoute', metadata: { name, namespace: 'demo' }, spec: { entryPoints: ['websecure'], routes: [{ kind: 'Rule', match: 'Host(`a.example.com`) && PathPrefix(`/`)', services: [{ name: 'web', port: 80 }] }] } });
     expect(() => synthesize([spec((chart) => { raw(chart, 'A', ir('one')); raw(chart, 'B', ir('two')); })])).toThrow(
-      "[demo/B] IngressRoute demo/two 'spec.routes[0].match' is \"Host(`a.example.com`) && PathPrefix(`/`)\": must route a host and path that no other route of controller class traefik (default class) entryPoints websecure in namespace demo on app demo routes: IngressRoute demo/one (demo/A) 'spec.routes[0].match' already does, and the controller picks one of them. Fix: give one of them another host or path, or drop one of the routes");
+      "[demo/B] IngressRoute demo/two 'spec.routes[0].match' is \"Host(`a.example.com`) && PathPrefix(`/`)\": must route a host and path that no other route of controller class traefik (default class) entryPoints websecure on app demo routes, in any namespace (the controller merges every namespace's routes into one configuration): IngressRoute demo/one (demo/A) 'spec.routes[0].match' already does, and the controller picks one of them. Fix: give one of them another host or path, or drop one of the routes");
   });
 
-  test('the same host and path with another controller class, in another namespace or on another cluster is fine', () => {
+  test('fails when the two routes are in different namespaces (ingress-nginx keeps the oldest; its webhook refuses the second)', () => {
+    expect(() => synthesize([
+      spec((chart) => { raw(chart, 'I', ing('web', 'a.example.com', '/ws')); }, { ...on('c1', 'a'), externalNamespaces: [{ name: 'demo', owner: 'test' }] }),
+      spec((chart) => { raw(chart, 'J', ing('web', 'a.example.com', '/ws', 'elsewhere')); }, { name: 'two', namespace: 'elsewhere', ...on('c1', 'b'), externalNamespaces: [{ name: 'elsewhere', owner: 'test' }] }),
+    ])).toThrow("[two-c1-b/J] Ingress elsewhere/web 'spec.rules[0].http.paths[0]' is \"a.example.com/ws (Prefix)\": must route a host and path that no other route of controller class ingress nginx on cluster c1 routes, in any namespace");
+  });
+
+  test('the same host and path with another controller class or on another cluster is fine', () => {
     const other = { ...ing('web', 'a.example.com', '/ws'), spec: { ...ing('web', 'a.example.com', '/ws').spec, ingressClassName: 'internal' } };
-    expect(synthesize([spec((chart) => { raw(chart, 'I', ing('web', 'a.example.com', '/ws')); raw(chart, 'J', { ...other, metadata: { name: 'web2', namespace: 'demo' } }); raw(chart, 'K', ing('web', 'a.example.com', '/ws', 'elsewhere')); })]).objects).toBe(3);
+    expect(synthesize([spec((chart) => { raw(chart, 'I', ing('web', 'a.example.com', '/ws')); raw(chart, 'J', { ...other, metadata: { name: 'web2', namespace: 'demo' } }); })]).objects).toBe(2);
     expect(synthesize([spec((chart) => { raw(chart, 'I', ing('web', 'a.example.com', '/ws')); }, { targets: [{ cluster: 'c1', env: 'a' }, { cluster: 'c2', env: 'a' }] })]).objects).toBe(2);
   });
 

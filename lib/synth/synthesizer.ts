@@ -343,8 +343,13 @@ function checkSize(o: SynthObject, yaml: string): Problem[] {
 /**
  * The checks across charts and apps, kept while the charts come and go: two objects of the same
  * kind, namespace and name on one cluster (two environments rendered into one namespace), and two
- * routes for the same host and path with the same controller class in the same namespace (across
- * every chart of an app and every app of a cluster). Charts without a target are their own
+ * routes for the same host and path with the same controller class, in any namespace (across
+ * every chart of an app and every app of a cluster): a controller merges the routes of every
+ * namespace into one configuration and keeps one of the two: ingress-nginx the oldest Ingress
+ * (https://github.com/kubernetes/ingress-nginx/blob/main/docs/how-it-works.md#building-the-nginx-model;
+ * its admission webhook refuses the second across namespaces), Gateway API the oldest Route, then
+ * `{namespace}/{name}` in alphabetical order (HTTPRoute rule precedence,
+ * https://gateway-api.sigs.k8s.io/reference/spec/#httprouterule). Charts without a target are their own
  * cluster. An object written twice with the same content counts too: two Argo CD Applications
  * would track it, which our sync policy refuses (FailOnSharedResource), and deleting either
  * environment would prune it from the other.
@@ -372,13 +377,13 @@ class CrossChecks {
       });
     }
     for (const r of routeKeys(j)) {
-      const rkey = flat(`${scope}\0${r.cls}\0${ns}\0${r.key}`);
+      const rkey = flat(`${scope}\0${r.cls}\0${r.key}`);
       const first = this.routes.get(rkey);
       if (first === undefined) this.routes.set(rkey, { path: flat(o.path), subject: flat(subject), field: flat(r.field) });
       else if (first.subject !== subject || first.path !== o.path || first.field !== r.field) {
         out.push({
           path: o.path, subject, prop: r.field, value: r.show,
-          allowed: `route a host and path that no other route of controller class ${r.cls} in namespace ${ns || '(none)'} on ${where} routes: ${first.subject} (${first.path}) '${first.field}' already does, and the controller picks one of them`,
+          allowed: `route a host and path that no other route of controller class ${r.cls} on ${where} routes, in any namespace (the controller merges every namespace's routes into one configuration): ${first.subject} (${first.path}) '${first.field}' already does, and the controller picks one of them`,
           fix: 'give one of them another host or path, or drop one of the routes',
         });
       }
