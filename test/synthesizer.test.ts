@@ -207,6 +207,26 @@ describe('uniqueness across charts and apps', () => {
     ])).toThrow("[two-c1-b/J] Ingress elsewhere/web 'spec.rules[0].http.paths[0]' is \"a.example.com/ws (Prefix)\": must route a host and path that no other route of controller class ingress nginx on cluster c1 routes, in any namespace");
   });
 
+  test('fails when two Ingresses of one ALB group on a cluster disagree on an Exclusive annotation or the class, in any namespace', () => {
+    const alb = (name: string, ns: string, host: string, annotations: Record<string, string>, cls = 'alb') => {
+      const i = ing(name, host, '/', ns);
+      return { ...i, metadata: { ...i.metadata, annotations: { 'alb.ingress.kubernetes.io/group.name': 'shared', ...annotations } }, spec: { ...i.spec, ingressClassName: cls } };
+    };
+    const apps = (second: Record<string, string>, cls?: string, cluster = 'c1') => [
+      spec((chart) => { raw(chart, 'I', alb('web', 'demo', 'a.example.com', { 'alb.ingress.kubernetes.io/scheme': 'internet-facing', 'alb.ingress.kubernetes.io/load-balancer-attributes': 'idle_timeout.timeout_seconds=3600' })); }, { ...on('c1', 'a'), externalNamespaces: [{ name: 'demo', owner: 'test' }] }),
+      spec((chart) => { raw(chart, 'J', alb('api', 'api', 'b.example.com', second, cls)); }, { name: 'two', namespace: 'api', ...on(cluster, 'b'), externalNamespaces: [{ name: 'api', owner: 'test' }] }),
+    ];
+    expect(() => synthesize(apps({ 'alb.ingress.kubernetes.io/scheme': 'internal' }))).toThrow(
+      "[two-c1-b/J] Ingress api/api 'metadata.annotations[\"alb.ingress.kubernetes.io/scheme\"]' is \"internal\": must be the same on every Ingress of ALB group \"shared\" on cluster c1, in any namespace: Ingress demo/web (demo-c1-a/I) has \"internet-facing\"; the Ingresses of a group share one load balancer, and the controller refuses a group whose Exclusive annotation differs. Fix: set \"internet-facing\" here too (or the other value there), or put one of the Ingresses in another group");
+    expect(() => synthesize(apps({ 'alb.ingress.kubernetes.io/load-balancer-attributes': 'idle_timeout.timeout_seconds=60' }))).toThrow(
+      "'metadata.annotations[\"alb.ingress.kubernetes.io/load-balancer-attributes\"]' is \"idle_timeout.timeout_seconds=60\": must be the same on every Ingress of ALB group \"shared\"");
+    expect(() => synthesize(apps({}, 'alb-internal'))).toThrow("'spec.ingressClassName' is \"alb-internal\": must be the same on every Ingress of ALB group \"shared\"");
+    // An annotation set on one Ingress of the group only, the same values, or another cluster: fine.
+    expect(synthesize(apps({})).objects).toBe(2);
+    expect(synthesize(apps({ 'alb.ingress.kubernetes.io/scheme': 'internet-facing' })).objects).toBe(2);
+    expect(synthesize(apps({ 'alb.ingress.kubernetes.io/scheme': 'internal' }, 'alb', 'c2')).objects).toBe(2);
+  });
+
   test('the same host and path with another controller class or on another cluster is fine', () => {
     const other = { ...ing('web', 'a.example.com', '/ws'), spec: { ...ing('web', 'a.example.com', '/ws').spec, ingressClassName: 'internal' } };
     expect(synthesize([spec((chart) => { raw(chart, 'I', ing('web', 'a.example.com', '/ws')); raw(chart, 'J', { ...other, metadata: { name: 'web2', namespace: 'demo' } }); })]).objects).toBe(2);

@@ -357,6 +357,7 @@ function checkSize(o: SynthObject, yaml: string): Problem[] {
 class CrossChecks {
   private readonly objects = new Map<string, { path: string; file: string }>();
   private readonly routes = new Map<string, { path: string; subject: string; field: string }>();
+  private readonly albGroups = new Map<string, { path: string; subject: string; settings: Map<string, string> }>();
 
   public add(o: SynthObject, file: string, target: Target | undefined, app: string): Problem[] {
     const j = o.json;
@@ -388,9 +389,51 @@ class CrossChecks {
         });
       }
     }
+    out.push(...this.albGroup(o, j, scope, where, subject));
+    return out;
+  }
+
+  /**
+   * Ingresses with the same `alb.ingress.kubernetes.io/group.name` on one cluster share one ALB, in
+   * any namespace: an "Exclusive" annotation must have the same value on every Ingress of the group
+   * that sets it, and so must the IngressClass, or the AWS Load Balancer Controller refuses to
+   * reconcile the group
+   * (https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#ingressgroup).
+   */
+  private albGroup(o: SynthObject, j: Json, scope: string, where: string, subject: string): Problem[] {
+    const annotations: Json = j.kind === 'Ingress' && j.metadata?.annotations && typeof j.metadata.annotations === 'object' ? j.metadata.annotations : {};
+    const group = annotations[`${ALB_ANNOTATION}group.name`];
+    if (typeof group !== 'string') return [];
+    const settings = new Map<string, string>();
+    const cls = j.spec?.ingressClassName ?? annotations['kubernetes.io/ingress.class'];
+    if (typeof cls === 'string') settings.set('spec.ingressClassName', cls);
+    for (const a of ALB_EXCLUSIVE) {
+      const v = annotations[`${ALB_ANNOTATION}${a}`];
+      if (typeof v === 'string') settings.set(`metadata.annotations["${ALB_ANNOTATION}${a}"]`, v);
+    }
+    const key = flat(`${scope}\0${group}`);
+    const first = this.albGroups.get(key);
+    if (first === undefined) {
+      this.albGroups.set(key, { path: flat(o.path), subject: flat(subject), settings: new Map([...settings].map(([k, v]) => [flat(k), flat(v)])) });
+      return [];
+    }
+    const out: Problem[] = [];
+    for (const [field, v] of settings) {
+      const theirs = first.settings.get(field);
+      if (theirs === undefined || theirs === v) continue;
+      out.push({
+        path: o.path, subject, prop: field, value: v,
+        allowed: `be the same on every Ingress of ALB group "${group}" on ${where}, in any namespace: ${first.subject} (${first.path}) has ${JSON.stringify(theirs)}; the Ingresses of a group share one load balancer, and the controller refuses a group whose ${field === 'spec.ingressClassName' ? 'IngressClass' : 'Exclusive annotation'} differs`,
+        fix: `set ${JSON.stringify(theirs)} here too (or the other value there), or put one of the Ingresses in another group`,
+      });
+    }
     return out;
   }
 }
+
+const ALB_ANNOTATION = 'alb.ingress.kubernetes.io/';
+/** The IngressGroup annotations whose MergeBehavior is "Exclusive" that shape the load balancer itself. */
+const ALB_EXCLUSIVE = ['scheme', 'load-balancer-attributes', 'ip-address-type', 'subnets', 'security-groups', 'load-balancer-name'];
 
 /**
  * `s` as one flat string. A string built with `+` or a template is a tree of its pieces (a V8 cons
