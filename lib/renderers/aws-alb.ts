@@ -193,7 +193,9 @@ const GROUPS = new WeakMap<Construct, Map<string, { path: string; settings: Reco
 /**
  * Ingresses of one IngressGroup share one ALB: its "Exclusive" settings (scheme, the load
  * balancer attributes that carry the idle timeout) must be the same on every Ingress of the group,
- * or the controller refuses to reconcile the group. Checked across the constructs of a chart.
+ * or the controller refuses to reconcile the group. Checked here across the constructs of a chart
+ * (with the construct's own props in the message); the synthesizer checks every Ingress of a
+ * cluster, across charts, apps and namespaces.
  * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#ingressgroup
  */
 function checkGroupAgreement(scope: Construct, check: Checker, c: string, group: string, settings: Record<string, string>): void {
