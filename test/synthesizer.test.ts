@@ -225,6 +225,12 @@ describe('uniqueness across charts and apps', () => {
     expect(synthesize(apps({})).objects).toBe(2);
     expect(synthesize(apps({ 'alb.ingress.kubernetes.io/scheme': 'internet-facing' })).objects).toBe(2);
     expect(synthesize(apps({ 'alb.ingress.kubernetes.io/scheme': 'internal' }, 'alb', 'c2')).objects).toBe(2);
+    // The first Ingress that sets an annotation is the reference, also when an earlier one left it unset.
+    expect(() => synthesize([spec((chart) => {
+      raw(chart, 'A', alb('a', 'demo', 'a.example.com', {}));
+      raw(chart, 'B', alb('b', 'demo', 'b.example.com', { 'alb.ingress.kubernetes.io/ip-address-type': 'ipv4' }));
+      raw(chart, 'C', alb('c', 'demo', 'c.example.com', { 'alb.ingress.kubernetes.io/ip-address-type': 'dualstack' }));
+    })])).toThrow("[demo/C] Ingress demo/c 'metadata.annotations[\"alb.ingress.kubernetes.io/ip-address-type\"]' is \"dualstack\": must be the same on every Ingress of ALB group \"shared\" on app demo, in any namespace: Ingress demo/b (demo/B) has \"ipv4\"");
   });
 
   test('the same host and path with another controller class or on another cluster is fine', () => {

@@ -357,7 +357,8 @@ function checkSize(o: SynthObject, yaml: string): Problem[] {
 class CrossChecks {
   private readonly objects = new Map<string, { path: string; file: string }>();
   private readonly routes = new Map<string, { path: string; subject: string; field: string }>();
-  private readonly albGroups = new Map<string, { path: string; subject: string; settings: Map<string, string> }>();
+  /** Per ALB group: per setting, the first Ingress that set it and its value. */
+  private readonly albGroups = new Map<string, Map<string, { value: string; path: string; subject: string }>>();
 
   public add(o: SynthObject, file: string, target: Target | undefined, app: string): Problem[] {
     const j = o.json;
@@ -412,19 +413,20 @@ class CrossChecks {
       if (typeof v === 'string') settings.set(`metadata.annotations["${ALB_ANNOTATION}${a}"]`, v);
     }
     const key = flat(`${scope}\0${group}`);
-    const first = this.albGroups.get(key);
-    if (first === undefined) {
-      this.albGroups.set(key, { path: flat(o.path), subject: flat(subject), settings: new Map([...settings].map(([k, v]) => [flat(k), flat(v)])) });
-      return [];
-    }
+    const firsts = this.albGroups.get(key) ?? new Map<string, { value: string; path: string; subject: string }>();
+    this.albGroups.set(key, firsts);
     const out: Problem[] = [];
     for (const [field, v] of settings) {
-      const theirs = first.settings.get(field);
-      if (theirs === undefined || theirs === v) continue;
+      const first = firsts.get(field);
+      if (first === undefined) {
+        firsts.set(flat(field), { value: flat(v), path: flat(o.path), subject: flat(subject) });
+        continue;
+      }
+      if (first.value === v) continue;
       out.push({
         path: o.path, subject, prop: field, value: v,
-        allowed: `be the same on every Ingress of ALB group "${group}" on ${where}, in any namespace: ${first.subject} (${first.path}) has ${JSON.stringify(theirs)}; the Ingresses of a group share one load balancer, and the controller refuses a group whose ${field === 'spec.ingressClassName' ? 'IngressClass' : 'Exclusive annotation'} differs`,
-        fix: `set ${JSON.stringify(theirs)} here too (or the other value there), or put one of the Ingresses in another group`,
+        allowed: `be the same on every Ingress of ALB group "${group}" on ${where}, in any namespace: ${first.subject} (${first.path}) has ${JSON.stringify(first.value)}; the Ingresses of a group share one load balancer, and the controller refuses a group whose ${field === 'spec.ingressClassName' ? 'IngressClass' : 'Exclusive annotation'} differs`,
+        fix: `set ${JSON.stringify(first.value)} here too (or the other value there), or put one of the Ingresses in another group`,
       });
     }
     return out;
