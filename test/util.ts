@@ -112,3 +112,8 @@ export function committedDist(): ReadonlyMap<string, string> {
   walk('');
   return (committed = files);
 }
+
+/** The committed files of one reference app (dist/<app>/...), in path order. */
+export function committedApp(app: string): ReadonlyMap<string, string> {
+  return new Map([...committedDist()].filter(([f]) => f.startsWith(`${app}/`)));
+}
