@@ -5,12 +5,17 @@
 // https://kubernetes.io/docs/concepts/security/secrets-good-practices/).
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import {
-  ExternalSecret, ExternalSecretSpecData, ExternalSecretSpecDataFrom, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy,
-} from '../imports/external-secrets.io';
-import { SecretProviderClass } from '../imports/secrets-store.csi.x-k8s.io';
+import type * as ExternalSecretsCrds from '../imports/external-secrets.io';
+import type { ExternalSecret, ExternalSecretSpecData, ExternalSecretSpecDataFrom, ExternalSecretSpecSecretStoreRefKind } from '../imports/external-secrets.io';
+import type * as SecretsStoreCrds from '../imports/secrets-store.csi.x-k8s.io';
+import type { SecretProviderClass } from '../imports/secrets-store.csi.x-k8s.io';
 import { Checker } from './private/checks';
 import { S, enumNames, validateArgs, validateProps } from './private/validate';
+// The CRD bindings load on first use (an app that mounts no secret never needs them).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const externalSecretsCrds = (): typeof ExternalSecretsCrds => require('../imports/external-secrets.io');
+const secretsStoreCrds = (): typeof SecretsStoreCrds => require('../imports/secrets-store.csi.x-k8s.io');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** A key of a Kubernetes Secret (and, through `envFrom`, the environment variable name). */
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
@@ -35,13 +40,13 @@ export class SecretStoreRef {
   /** A namespaced `SecretStore` in the ExternalSecret's namespace. */
   public static secretStore(name: string): SecretStoreRef {
     validateArgs('SecretStoreRef.secretStore', 'SecretStoreRef', { name }, { name: S.req(S.str(), '"aws"') });
-    return new SecretStoreRef(ExternalSecretSpecSecretStoreRefKind.SECRET_STORE, name);
+    return new SecretStoreRef(externalSecretsCrds().ExternalSecretSpecSecretStoreRefKind.SECRET_STORE, name);
   }
 
   /** A cluster-wide `ClusterSecretStore`. */
   public static clusterSecretStore(name: string): SecretStoreRef {
     validateArgs('SecretStoreRef.clusterSecretStore', 'SecretStoreRef', { name }, { name: S.req(S.str(), '"aws"') });
-    return new SecretStoreRef(ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name);
+    return new SecretStoreRef(externalSecretsCrds().ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name);
   }
 
   private constructor(
@@ -367,12 +372,12 @@ export class ExternalSecretSource extends Construct {
     });
     this.keys = [...seen.keys()];
     const refresh = check.seconds('refreshInterval', props.refreshInterval ?? Duration.hours(1), 0, 30 * 86400, 'use Duration.seconds(0) (read once) up to Duration.days(30)');
-    this.resource = new ExternalSecret(this, 'Resource', {
+    this.resource = new (externalSecretsCrds().ExternalSecret)(this, 'Resource', {
       metadata: { name, namespace },
       spec: {
         refreshInterval: goDuration(refresh),
         secretStoreRef: { kind: props.store.kind, name: props.store.name },
-        target: { name, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER },
+        target: { name, creationPolicy: externalSecretsCrds().ExternalSecretSpecTargetCreationPolicy.OWNER },
         ...(data.length ? { data } : {}),
         ...(dataFrom.length ? { dataFrom } : {}),
       },
@@ -504,7 +509,7 @@ export class KeyVaultSecretProviderClass extends Construct {
       });
       secretObjects = [{ secretName: this.secretName, type: s.type ?? 'Opaque', data }];
     }
-    this.resource = new SecretProviderClass(this, 'Resource', {
+    this.resource = new (secretsStoreCrds().SecretProviderClass)(this, 'Resource', {
       metadata: { name, namespace },
       spec: {
         provider: 'azure',

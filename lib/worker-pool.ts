@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ScaledObject } from '../imports/keda.sh';
+import type * as KedaCrds from '../imports/keda.sh';
 import { PolicyRule, Peer, WorkloadNetworkPolicy, dnsEgress } from './network-policy';
 import { Checker } from './private/checks';
 import { isLabelValue, isQualifiedName, parseQuantity } from './private/k8s-names';
@@ -13,6 +13,9 @@ import { DisruptionBudget, PreStopHook } from './workload';
 import { validateArgs, validateProps } from './private/validate';
 import { BEHAVIOR_FIELDS, DISRUPTION_BUDGET, HTTP_ENDPOINT, PEER, POLICY_RULE, S, WORKLOAD_FIELDS, orFalse } from './private/pod-spec';
 import { Spread } from './spread';
+// The KEDA bindings load on first use (an app without a KEDA WorkerPool never needs them).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const kedaCrds = (): typeof KedaCrds => require('../imports/keda.sh');
 
 /** Replica range and behaviour, common to every {@link WorkerScaling}. */
 export interface WorkerScalingRange {
@@ -248,7 +251,7 @@ export class WorkerPool extends Construct {
           if (!/^[a-z][a-z0-9-]*$/.test(t.type ?? '')) check.fail(`scaling.triggers[${i}].type`, t.type, 'be a KEDA scaler type (lowercase, e.g. "prometheus")', 'use a scaler name from https://keda.sh/docs/latest/scalers/');
           for (const [key, v] of Object.entries(t.metadata)) if (typeof v !== 'string') check.fail(`scaling.triggers[${i}].metadata["${key}"]`, v, 'be a string (KEDA trigger metadata is a string map)', `quote the value: "${String(v)}"`);
         });
-        this.autoscaler = new ScaledObject(this, 'Autoscaler', {
+        this.autoscaler = new (kedaCrds().ScaledObject)(this, 'Autoscaler', {
           metadata: { name: w.name, namespace: w.namespace, labels: w.podLabels },
           spec: {
             scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: w.name },

@@ -5,7 +5,8 @@
 // - lib/ has no import cycles, type-only imports included: lower layers never import upper ones
 //   (the route model never imports its renderers; private helpers never import constructs);
 // - every public construct constructor and factory checks its input with the boundary validator
-//   (lib/private/validate.ts) before reading it, so one added later cannot skip the check.
+//   (lib/private/validate.ts) before reading it, so one added later cannot skip the check;
+// - lib/ loads the generated CRD bindings (imports/) only where it uses them, never at import time.
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -138,5 +139,19 @@ describe('the boundary validator covers every input', () => {
   test('the scan finds constructors and factories at all (it cannot pass by matching nothing)', () => {
     const all = files(LIB).flatMap((f) => fs.readFileSync(f, 'utf8').split('\n').filter((l) => /^\s+public static [a-zA-Z]\w*\(\w/.test(l) || /^\s+constructor\(scope: Construct/.test(l)));
     expect(all.length).toBeGreaterThan(50);
+  });
+});
+
+// the CRD bindings load on first use
+describe('imports/ (the generated CRD bindings, ~1.4 MB) load on first use', () => {
+  const eager = (source: string) => [...source.matchAll(/^import (?!type\b)[^;]*?from '(?:\.\.\/)+imports\/([^']+)'/gm)].map((m) => m[1]);
+
+  test('the scan finds a value import of a binding and accepts type imports (negative control)', () => {
+    expect(eager("import { HttpRoute } from '../../imports/gateway.networking.k8s.io';\nimport type * as K from '../imports/keda.sh';\n")).toEqual(['gateway.networking.k8s.io']);
+  });
+
+  test('no file of lib/ imports a binding as a value (require it where it is used)', () => {
+    const offenders = walk(LIB).flatMap((f) => eager(fs.readFileSync(f, 'utf8')).map((m) => `${path.relative(LIB, f)}: ${m}`));
+    expect(offenders).toEqual([]);
   });
 });

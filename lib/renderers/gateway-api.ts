@@ -1,10 +1,11 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { BackendTrafficPolicy } from '../../imports/gateway.envoyproxy.io';
-import { TrafficPolicy } from '../../imports/gateway.kgateway.dev';
-import { ProxySettingsPolicy } from '../../imports/gateway.nginx.org';
-import { HttpRoute, HttpRouteSpecRulesMatchesPathType, UdpRoute, UdpRouteV1Alpha2 } from '../../imports/gateway.networking.k8s.io';
-import { GcpBackendPolicy } from '../../imports/networking.gke.io';
+import type * as EnvoyGatewayCrds from '../../imports/gateway.envoyproxy.io';
+import type * as KgatewayCrds from '../../imports/gateway.kgateway.dev';
+import type * as NginxGatewayCrds from '../../imports/gateway.nginx.org';
+import type * as GatewayApiCrds from '../../imports/gateway.networking.k8s.io';
+import type { UdpRoute, UdpRouteV1Alpha2 } from '../../imports/gateway.networking.k8s.io';
+import type * as GkeCrds from '../../imports/networking.gke.io';
 import { CONTROLLER_CAPABILITIES, ControllerId, EnforcedIntent, RouteIntent, capabilityOf } from '../controllers/capabilities';
 import { Peer } from '../network-policy';
 import { Checker } from '../private/checks';
@@ -12,6 +13,15 @@ import type { RenderedRouteGroup, RouteProps, RouteTable } from '../route';
 import { RouteProtocol } from '../route';
 import { RouteGroup, durationString, enforcedFor, groupId, groupRoutes, isPrefix, routeProp } from './common';
 import { S, enumNames, validateArgs, validateProps } from '../private/validate';
+// The CRD bindings (imports/, ~1.4 MB of generated classes) load on first use: an app uses one or
+// two controllers, and every process (a synth, a jest test file) would otherwise compile them all.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const envoyGatewayCrds = (): typeof EnvoyGatewayCrds => require('../../imports/gateway.envoyproxy.io');
+const kgatewayCrds = (): typeof KgatewayCrds => require('../../imports/gateway.kgateway.dev');
+const nginxGatewayCrds = (): typeof NginxGatewayCrds => require('../../imports/gateway.nginx.org');
+const gatewayApiCrds = (): typeof GatewayApiCrds => require('../../imports/gateway.networking.k8s.io');
+const gkeCrds = (): typeof GkeCrds => require('../../imports/networking.gke.io');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The Gateway (listener) that routes attach to. */
 export interface GatewayRef {
@@ -386,7 +396,7 @@ export class GatewayApiRenderer {
       }
       const ws = g.protocol === RouteProtocol.WEBSOCKET;
       const timeouts = ruleTimeouts(id, ws, g.timeouts.readSeconds);
-      const resource = new HttpRoute(scope, groupId('HTTPRoute', g), {
+      const resource = new (gatewayApiCrds().HttpRoute)(scope, groupId('HTTPRoute', g), {
         metadata: { name: g.name, namespace: table.namespace, labels: table.labels, ...(Object.keys(table.annotations).length ? { annotations: table.annotations } : {}) },
         spec: {
           parentRefs: [parentRef(this.props.gateway)],
@@ -399,7 +409,7 @@ export class GatewayApiRenderer {
               check.fail(prop, port.name, 'resolve to a Service port number: Gateway API backendRefs take port numbers, not names', 'give the Service port by number');
             }
             return {
-              matches: [{ path: { type: isPrefix(route) ? HttpRouteSpecRulesMatchesPathType.PATH_PREFIX : HttpRouteSpecRulesMatchesPathType.EXACT, value: route.path } }],
+              matches: [{ path: { type: isPrefix(route) ? gatewayApiCrds().HttpRouteSpecRulesMatchesPathType.PATH_PREFIX : gatewayApiCrds().HttpRouteSpecRulesMatchesPathType.EXACT, value: route.path } }],
               backendRefs: [{ group: '', kind: 'Service', name: table.backend.serviceName, port: number }],
               ...(timeouts ? { timeouts } : {}),
             };
@@ -410,7 +420,7 @@ export class GatewayApiRenderer {
       const targetRefs = [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: g.name }];
       const secs = durationString;
       if (id === 'gateway-envoy-gateway') {
-        new BackendTrafficPolicy(scope, groupId('BackendTrafficPolicy', g), {
+        new (envoyGatewayCrds().BackendTrafficPolicy)(scope, groupId('BackendTrafficPolicy', g), {
           metadata: meta,
           spec: {
             targetRefs,
@@ -421,12 +431,12 @@ export class GatewayApiRenderer {
           },
         });
       } else if (id === 'gateway-nginx-gateway-fabric') {
-        new ProxySettingsPolicy(scope, groupId('ProxySettingsPolicy', g), {
+        new (nginxGatewayCrds().ProxySettingsPolicy)(scope, groupId('ProxySettingsPolicy', g), {
           metadata: meta,
           spec: { targetRefs, timeout: { connect: secs(g.timeouts.connectSeconds), read: secs(g.timeouts.readSeconds), send: secs(g.timeouts.sendSeconds) } },
         });
       } else if (id === 'gateway-kgateway' && ws) {
-        new TrafficPolicy(scope, groupId('TrafficPolicy', g), {
+        new (kgatewayCrds().TrafficPolicy)(scope, groupId('TrafficPolicy', g), {
           metadata: meta,
           spec: { targetRefs, timeouts: { request: '0s', streamIdle: secs(g.timeouts.readSeconds) } },
         });
@@ -436,7 +446,7 @@ export class GatewayApiRenderer {
       return { resource, routes: g.routes, timeouts: g.timeouts, enforced };
     });
     if (id === 'gateway-gke') {
-      new GcpBackendPolicy(scope, 'GCPBackendPolicy', {
+      new (gkeCrds().GcpBackendPolicy)(scope, 'GCPBackendPolicy', {
         metadata: { name: table.backend.serviceName, namespace: table.namespace, labels: table.labels },
         spec: { targetRef: { group: '', kind: 'Service', name: table.backend.serviceName }, default: { timeoutSec: gkeTimeout } },
       });
@@ -528,7 +538,7 @@ export class GatewayUdpRoute extends Construct {
       rules: [{ backendRefs: [{ group: '', kind: 'Service', name: props.serviceName, port }] }],
     };
     this.resource = version === 'v1alpha2'
-      ? new UdpRouteV1Alpha2(this, 'Resource', { metadata: { name, namespace }, spec })
-      : new UdpRoute(this, 'Resource', { metadata: { name, namespace }, spec });
+      ? new (gatewayApiCrds().UdpRouteV1Alpha2)(this, 'Resource', { metadata: { name, namespace }, spec })
+      : new (gatewayApiCrds().UdpRoute)(this, 'Resource', { metadata: { name, namespace }, spec });
   }
 }

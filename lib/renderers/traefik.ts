@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { IngressRoute, IngressRouteSpecRoutesKind, IngressRouteSpecRoutesServicesPort, ServersTransport, ServersTransportSpecForwardingTimeoutsDialTimeout, ServersTransportSpecForwardingTimeoutsResponseHeaderTimeout } from '../../imports/traefik.io';
+import type * as TraefikCrds from '../../imports/traefik.io';
 import { RouteIntent } from '../controllers/capabilities';
 import { fail } from '../errors';
 import { Checker } from '../private/checks';
@@ -8,6 +8,9 @@ import { S, enumNames, validateArgs } from '../private/validate';
 import type { RenderedRouteGroup, Route, RouteProps, RouteTable } from '../route';
 import { RouteProtocol } from '../route';
 import { durationString, enforcedFor, groupId, groupRoutes, isPrefix, routeProp } from './common';
+// The CRD bindings load on first use (see gateway-api.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const traefikCrds = (): typeof TraefikCrds => require('../../imports/traefik.io');
 
 /**
  * The `transport.respondingTimeouts` of the Traefik entryPoints the routes use. They are Traefik
@@ -115,30 +118,30 @@ export class TraefikRenderer {
     return groups.map((g) => {
       const transportName = g.name;
       const ws = g.protocol === RouteProtocol.WEBSOCKET;
-      new ServersTransport(scope, groupId('ServersTransport', g), {
+      new (traefikCrds().ServersTransport)(scope, groupId('ServersTransport', g), {
         metadata: { name: transportName, namespace: table.namespace, labels: table.labels },
         spec: {
           forwardingTimeouts: {
-            dialTimeout: ServersTransportSpecForwardingTimeoutsDialTimeout.fromString(durationString(g.timeouts.connectSeconds)),
+            dialTimeout: traefikCrds().ServersTransportSpecForwardingTimeoutsDialTimeout.fromString(durationString(g.timeouts.connectSeconds)),
             // HTTP: the time to the response headers, which is what Traefik enforces of a REST timeout.
             // WebSocket: nothing (idleConnTimeout covers pooled keep-alive connections, not an
             // upgraded one; the idle timeout is enforced by a declared hop or acknowledged).
-            ...(ws ? {} : { responseHeaderTimeout: ServersTransportSpecForwardingTimeoutsResponseHeaderTimeout.fromString(durationString(g.timeouts.readSeconds)) }),
+            ...(ws ? {} : { responseHeaderTimeout: traefikCrds().ServersTransportSpecForwardingTimeoutsResponseHeaderTimeout.fromString(durationString(g.timeouts.readSeconds)) }),
           },
         },
       });
-      const resource = new IngressRoute(scope, groupId('IngressRoute', g), {
+      const resource = new (traefikCrds().IngressRoute)(scope, groupId('IngressRoute', g), {
         metadata: { name: g.name, namespace: table.namespace, labels: table.labels, ...(Object.keys(table.annotations).length ? { annotations: table.annotations } : {}) },
         spec: {
           entryPoints: [...this.entryPoints],
           routes: g.routes.map((route) => {
             const port = table.backend.portOf(route, `${routeProp(props, table, route)}.port`);
             return {
-              kind: IngressRouteSpecRoutesKind.RULE,
+              kind: traefikCrds().IngressRouteSpecRoutesKind.RULE,
               match: traefikMatch(table.hosts, route),
               services: [{
                 name: table.backend.serviceName,
-                port: port.number !== undefined ? IngressRouteSpecRoutesServicesPort.fromNumber(port.number) : IngressRouteSpecRoutesServicesPort.fromString(port.name!),
+                port: port.number !== undefined ? traefikCrds().IngressRouteSpecRoutesServicesPort.fromNumber(port.number) : traefikCrds().IngressRouteSpecRoutesServicesPort.fromString(port.name!),
                 serversTransport: transportName,
               }],
             };
