@@ -168,6 +168,28 @@ function waitQuiet(): number {
   return busy;
 }
 
+/**
+ * The synthesizer as issue #15 found it (synthesize() of every chart, then writeDist(); the last
+ * commit before chart-by-chart synthesis): its own bench/scale/ours.ts runs paired with ours at
+ * 1,200 services, for "no slower than before" under the same machine load.
+ */
+const BEFORE_COMMIT = 'e1e12f7';
+
+/** A detached worktree of BEFORE_COMMIT outside the repository, using this checkout's node_modules; undefined (with the reason logged) without git history. */
+function checkoutBefore(dir: string): string | undefined {
+  const r = spawnSync('git', ['-C', ROOT, 'worktree', 'add', '--force', '--detach', dir, BEFORE_COMMIT], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    log(`[bench] no "before" row: git worktree add ${BEFORE_COMMIT} failed (a shallow clone?): ${(r.stderr || r.error?.message || '').trim().split('\n')[0]}`);
+    return undefined;
+  }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  return dir;
+}
+
+function removeBefore(dir: string | undefined): void {
+  if (dir) spawnSync('git', ['-C', ROOT, 'worktree', 'remove', '--force', dir], { encoding: 'utf8' });
+}
+
 /** Placeholder in Spec.args for the run's own output folder. */
 const OUT = '<out>';
 let outCounter = 0;
@@ -391,7 +413,9 @@ function main(): void {
   const env = { loadAvgAtStart: os.loadavg().map((x) => Number(x.toFixed(2))), node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 2 ** 30), rss: TIME ? '/usr/bin/time -f %M (largest process of the tree)' : 'process.resourceUsage().maxRSS of the child' };
   log(`[bench] ${RUNS} measured runs after 1 warm-up; tmp ${path.relative(ROOT, tmp)}; RSS via ${env.rss}`);
 
+  let beforeDir: string | undefined;
   try {
+    beforeDir = checkoutBefore(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8srt-bench-before-')));
     // ---- compile the baseline once (for (c)) ----
     const build = path.join(tmp, 'build');
     const tsc = runOnce(node, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(BASELINE, 'tsconfig.json'), '--outDir', build]);
@@ -462,7 +486,7 @@ function main(): void {
       const out = path.join(tmp, `${who}-${n}${suffix}`);
       return {
         key: `${who}-${n}${suffix}`,
-        label: who === 'ours' ? `ours ${n} services${suffix ? ' (paired with plain 1200)' : ''}` : `plain cdk8s single App ${n} services`,
+        label: who === 'ours' ? `ours ${n} services${suffix === '-paired' ? ' (paired with plain 1200)' : suffix ? ` (${suffix.replace(/^-paired-/, 'paired with ')})` : ''}` : `plain cdk8s single App ${n} services`,
         cmd: node, args: ['-r', register, `bench/scale/${who}.ts`, String(n), OUT], out,
       };
     };
@@ -474,6 +498,11 @@ function main(): void {
       }]),
       // plain at 1,200 is quadratic (~30-100 s a run): few runs, no warm-up, each paired with a run of ours.
       ...measureGroup([scaleSpec('ours', 1200, '-paired'), { ...scaleSpec('plain', 1200), note: `${PLAIN_1200_RUNS} run(s), no warm-up (quadratic)` }], { runs: PLAIN_1200_RUNS, warmup: 0 }),
+      // The synthesizer before chart-by-chart writing, paired with ours at 1,200.
+      ...(beforeDir ? measureGroup([{ ...scaleSpec('ours', 1200, '-paired-before'), note: `paired with ${BEFORE_COMMIT}` }, {
+        key: 'before-1200', label: `before: ${BEFORE_COMMIT} (synthesize() then writeDist()) 1200 services`, cmd: node, args: ['-r', register, 'bench/scale/ours.ts', '1200', OUT],
+        cwd: beforeDir, out: path.join(tmp, 'before-1200'), note: 'git worktree, this checkout\'s node_modules',
+      }]) : []),
       // Fleet scale: 12,000 services (96,000 objects, ~107 MB of YAML), each run paired with a run at
       // 1,200 so that t(12,000)/t(1,200) compares runs under the same machine load.
       ...measureGroup([{ ...scaleSpec('ours', 1200, '-paired-12000'), note: 'paired with 12,000' }, { ...scaleSpec('ours', 12000), note: `${RUNS_12000} run(s), no warm-up` }], { runs: RUNS_12000, warmup: 0 }),
@@ -567,8 +596,10 @@ function main(): void {
       { name: 'ours t(12,000)/t(1,200) <= 11 (paired runs)', value: med('ours-12000') / med('ours-1200-paired-12000'), limit: 11, unit: '' },
       { name: 'ours peak RSS at 12,000 <= 300 MB', value: get('ours-12000')?.rssMB.max ?? NaN, limit: 300, unit: ' MB' },
       { name: '(info) ours cpu t(12,000)/t(1,200) <= 11 (paired runs, user + sys)', value: cpu('ours-12000') / cpu('ours-1200-paired-12000'), limit: 11, unit: '' },
-      // Before chart-by-chart synthesis (issue #15, same machine): 3.1-3.6 s wall at 1,200 services.
-      { name: 'ours t(1,200) <= 3.6 s (no slower than before chart-by-chart writing)', value: med('ours-1200'), limit: 3.6, unit: ' s' },
+      { name: `ours t(1,200) / before t(1,200) <= 1.0 (paired runs of ${BEFORE_COMMIT}: no slower than before chart-by-chart synthesis)`, value: med('ours-1200-paired-before') / med('before-1200'), limit: 1, unit: '' },
+      { name: `(info) ours cpu t(1,200) / before cpu t(1,200) <= 1.0 (paired runs, user + sys)`, value: cpu('ours-1200-paired-before') / cpu('before-1200'), limit: 1, unit: '' },
+      // What issue #15 measured before chart-by-chart synthesis: 3.1-3.6 s wall at 1,200 services.
+      { name: '(info) ours t(1,200) <= 3.6 s (the issue\'s figure for the synthesizer before; machine-dependent)', value: med('ours-1200'), limit: 3.6, unit: ' s' },
     ];
     targets.push({ name: '(info) ours peak RSS at 1,200 precompiled (no require hook loaded) <= 250 MB', value: get('ours-1200-js')?.rssMB.max ?? NaN, limit: 250, unit: ' MB' });
     if (npmTest) targets.push({ name: `npm test warm (fastest of ${npmTest.runs.length} warm runs; CPU ${npmTest.medianCpuS.toFixed(1)} s on ${npmTest.cores} cores) <= ${NPM_TEST_LIMIT_S} s`, value: npmTest.minS, limit: NPM_TEST_LIMIT_S, unit: ' s' });
@@ -587,6 +618,7 @@ function main(): void {
     fs.writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
     log(`[bench] wrote ${path.relative(ROOT, file)} in ${((Date.now() - started) / 1000).toFixed(0)} s total`);
   } finally {
+    removeBefore(beforeDir);
     if (!KEEP) fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
