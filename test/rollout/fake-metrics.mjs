@@ -12,7 +12,7 @@
 //
 //   FAKE_METRICS_PORT=.. FAKE_METRICS_VALUES=values.json APISERVER=https://127.0.0.1:N PKI=dir node fake-metrics.mjs
 import https from 'node:https';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 const env = process.env;
 const PKI = env.PKI;
@@ -24,6 +24,15 @@ const API = new URL(env.APISERVER);
 const WINDOW = env.FAKE_METRICS_WINDOW || '15s';
 
 const values = () => { try { return JSON.parse(readFileSync(env.FAKE_METRICS_VALUES, 'utf8')); } catch { return {}; } };
+// When each key's values were last read for an answer (ms since the epoch), in <values file>.served:
+// a scenario that times an HPA's stabilization window changes a metric right after the HPA's read,
+// so the window (which runs from the HPA's last recommendation at the old value) starts then.
+const served = {};
+const markServed = (keys) => {
+  const now = Date.now();
+  for (const k of keys) served[k] = now;
+  if (keys.length) writeFileSync(`${env.FAKE_METRICS_VALUES}.served`, JSON.stringify(served));
+};
 
 function listPods(ns, labelSelector) {
   const q = labelSelector ? `?labelSelector=${encodeURIComponent(labelSelector)}` : '';
@@ -79,7 +88,9 @@ https.createServer(tls, async (req, res) => {
     let m = /^\/apis\/metrics\.k8s\.io\/v1beta1\/namespaces\/([^/]+)\/pods$/.exec(p);
     if (m) {
       const v = values();
-      const items = (await listPods(m[1], sel)).filter(running).filter((pod) => v[keyOf(pod)]?.cpu).map((pod) => ({
+      const pods = (await listPods(m[1], sel)).filter(running).filter((pod) => v[keyOf(pod)]?.cpu);
+      markServed([...new Set(pods.map(keyOf))]);
+      const items = pods.map((pod) => ({
         metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, labels: pod.metadata.labels, creationTimestamp: now },
         timestamp: now, window: WINDOW,
         containers: pod.spec.containers.map((c) => ({ name: c.name, usage: { cpu: v[keyOf(pod)].cpu, memory: v[keyOf(pod)].memory ?? '100Mi' } })),
@@ -90,7 +101,9 @@ https.createServer(tls, async (req, res) => {
     if (m) {
       const [, ns, metric] = m;
       const v = values();
-      const items = (await listPods(ns, sel)).filter(running).filter((pod) => v[keyOf(pod)]?.[metric] !== undefined).map((pod) => ({
+      const pods = (await listPods(ns, sel)).filter(running).filter((pod) => v[keyOf(pod)]?.[metric] !== undefined);
+      markServed([...new Set(pods.map(keyOf))]);
+      const items = pods.map((pod) => ({
         describedObject: { kind: 'Pod', namespace: ns, name: pod.metadata.name, apiVersion: '/v1' },
         metric: { name: metric, selector: null }, timestamp: now, windowSeconds: 15, value: String(v[keyOf(pod)][metric]),
       }));
@@ -100,6 +113,7 @@ https.createServer(tls, async (req, res) => {
     if (m) {
       const [, ns, metric] = m;
       const value = values()[`external:${ns}/${metric}`];
+      if (value !== undefined) markServed([`external:${ns}/${metric}`]);
       const items = value === undefined ? [] : [{ metricName: metric, metricLabels: {}, timestamp: now, value: String(value) }];
       return send(res, 200, { kind: 'ExternalMetricValueList', apiVersion: 'external.metrics.k8s.io/v1beta1', metadata: {}, items });
     }

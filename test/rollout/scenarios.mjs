@@ -5,9 +5,16 @@
 //
 //   ROLLOUT_TARGET=<dir under dist/> SIM_API=https://127.0.0.1:N SIM_PKI=<dir> METRICS_VALUES=<file> node scenarios.mjs
 //
+// ROLLOUT_PART: "all" (default) runs every scenario in turn. A target with HPAs is run by run.sh as
+// two parts, each on its own cluster, at the same time: "main" (everything but the HPA scenarios)
+// and "hpa" (the same objects applied and settled, then only the HPA scenarios). Every check is in
+// exactly one part, so the two parts together are "all", without the HPAs' declared windows
+// (scale-up stabilization, the time-scaled scale-down) waiting behind the rollouts and drains.
+//
 // Prints one line per check ("ok   ..." / "FAIL ...") and ends with
-// "<target>: N checks passed, M failed". Exit 1 if any failed.
-import { writeFileSync } from 'node:fs';
+// "<label>: N checks passed, M failed" (label: the target, "<target> (hpa)" / "<target> (main)"
+// for a part). Exit 1 if any failed.
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kube, pathOf, sleep, until } from './k8s.mjs';
@@ -24,6 +31,9 @@ const HPA_SYNC = Number(String(env.ROLLOUT_HPA_SYNC || '5s').replace(/s$/, ''));
 const HPA_TIME_SCALE = Number(env.ROLLOUT_HPA_TIME_SCALE || 20);
 const GRACE_WAIT_MAX = Number(env.ROLLOUT_GRACE_WAIT_MAX || 30);
 const MANAGER = 'cdk8s-realtime';
+const PART = env.ROLLOUT_PART || 'all';
+if (!['all', 'main', 'hpa'].includes(PART)) { console.error(`ROLLOUT_PART ${PART}: all, main or hpa`); process.exit(2); }
+const LABEL = PART === 'all' ? target.name : `${target.name} (${PART})`;
 const T0 = Date.now();
 const secs = (t = Date.now()) => ((t - T0) / 1000).toFixed(1);
 
@@ -167,6 +177,8 @@ const setStrategy = async (w, ru) => changed(w, await kube.mergePatch(pathOf(w),
 const ownerIsDaemonSet = (pod) => (pod.metadata.ownerReferences ?? []).some((o) => o.kind === 'DaemonSet');
 
 function writeMetrics(values) { writeFileSync(env.METRICS_VALUES, JSON.stringify(values, null, 1)); }
+/** When fake-metrics.mjs last read each key's values for an answer (ms since the epoch). */
+function servedAt() { try { return JSON.parse(readFileSync(`${env.METRICS_VALUES}.served`, 'utf8')); } catch { return {}; } }
 
 /** Watches one rollout until complete (true), stalled (no change for stallSeconds) or timeout. */
 async function watchRollout(w, rec, { stallSeconds = 15, timeout = 150 } = {}) {
@@ -488,12 +500,34 @@ async function scenarioHpa(h) {
   const name = `hpa/${h.metadata.namespace}/${h.metadata.name}`;
   const active = await until(40, async () => (await kube.get(pathOf(h))).status?.conditions?.find((c) => c.type === 'ScalingActive')?.status === 'True');
   check(`${name} reads its metrics from the fake metrics API (ScalingActive)`, !!active);
-  const cur = desiredOf(w);
   const up = h.spec.behavior?.scaleUp;
   const wUp = up?.stabilizationWindowSeconds ?? 0;
+  // The scale-up policies count the HPA's own scale-ups of their last periodSeconds; its first one
+  // (to minReplicas, right after the objects are applied) must be out of the longest period by the
+  // time the step can come (the window, less one sync), or the step is not the one from `cur`. In
+  // a cluster that ran the other scenarios first this has long passed; on the hpa part's fresh one
+  // it is waited for. lastScaleTime has whole seconds: +1 s; +1 s margin.
+  const liveH = await kube.get(pathOf(h));
+  const upPeriod = Math.max(0, ...(liveH.spec.behavior?.scaleUp?.policies ?? []).map((p) => p.periodSeconds));
+  if (liveH.status?.lastScaleTime) {
+    const quietAt = Date.parse(liveH.status.lastScaleTime) + (1 + upPeriod + 1 - Math.max(0, wUp - HPA_SYNC)) * 1000;
+    if (quietAt > Date.now()) {
+      note(`${name} last scaled at ${liveH.status.lastScaleTime} (to ${liveH.status.currentReplicas}); waiting ${((quietAt - Date.now()) / 1000).toFixed(1)}s for that to leave its ${upPeriod}s scale-up policy period`);
+      await sleep(quietAt - Date.now());
+    }
+  }
+  const cur = desiredOf(w);
   const desired = Math.min(h.spec.maxReplicas, cur * 4);
   const expect = Math.min(h.spec.maxReplicas, scaleUpLimit(h.spec.behavior, cur), desired);
   const high = metricValues(4, h);
+  if (wUp > 0) {
+    // The window runs from the HPA's last recommendation at the old value, made at its last metrics
+    // read before the change, up to one sync before it: the metric changes right after a read, so
+    // that the window starts at t0 and the step is timed from there.
+    const since = Date.now();
+    const read = await until(3 * HPA_SYNC, () => Object.keys(high).some((k) => (servedAt()[k] ?? 0) > since), 50);
+    if (!read) note(`${name}: no metrics read by the HPA seen in ${3 * HPA_SYNC}s; the window is timed from now`);
+  }
   const t0 = Date.now();
   currentMetrics = { ...currentMetrics, ...high };
   writeMetrics(currentMetrics);
@@ -569,37 +603,57 @@ async function scenarioGrace(w) {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Runs one phase and notes how long it took (the per-target log shows where a run's time goes). */
+async function phase(name, fn) {
+  const t = Date.now();
+  const r = await fn();
+  note(`[${secs()}s] ${name}: ${((Date.now() - t) / 1000).toFixed(1)}s`);
+  return r;
+}
+
 async function main() {
   if (!target.workloads.length) {
     note('no Deployment, DaemonSet or StatefulSet here: nothing to schedule or roll out');
     return;
   }
-  await watchAll();
-  await setUp();
+  await phase('watches', () => watchAll());
+  await phase('nodes and objects', () => setUp());
   currentMetrics = neutralMetrics();
-  await scenarioSchedule();
+  if (PART === 'hpa') {
+    // The scheduling checks are the main part's; here the HPAs start from the same settled state.
+    const ok = await phase('settle', () => waitSettled(target.workloads, 150));
+    if (!ok) check('hpa part: every workload settled before the HPA scenarios', false, target.workloads.filter((w) => !settled(w)).map(short).join(', '));
+    else note(`hpa part: every workload settled; the other scenarios run on the main part's cluster`);
+  } else {
+    await mainScenarios();
+    if (PART === 'main' && hpas().length) note(`main part: the ${hpas().length} HPA scenario(s) run on the hpa part's cluster`);
+  }
+  if (PART !== 'main') await phase('HPAs', () => Promise.all(hpas().map((h) => phase(`hpa/${h.metadata.namespace}/${h.metadata.name}`, () => scenarioHpa(h)))));
+  note(`done in ${secs()}s`);
+}
+
+async function mainScenarios() {
+  await phase('schedule', () => scenarioSchedule());
   // Rollouts, each workload on its own (they do not share nodes' capacity in a way that matters).
   const firstMulti = target.workloads.find((w) => w.kind === 'Deployment' && desiredOf(w) >= 2);
-  await Promise.all([firstMulti ? negativeControlDeployment(firstMulti) : null, ...target.workloads.map(async (w) => {
+  await phase('rollouts, grace periods', () => Promise.all([firstMulti ? phase('negative control (rollout)', () => negativeControlDeployment(firstMulti)) : null, ...target.workloads.map(async (w) => {
     if (w.kind === 'StatefulSet') { note(`${short(w)}: StatefulSet rollouts are not simulated yet`); return; }
-    await rolloutAsShipped(w);
-    if (w.kind === 'DaemonSet' && hostPortsOf(w.spec.template.spec).length) { await waitSettled([w], 60); await hostPortSurgeControl(w); }
+    await phase(`${short(w)} rollout`, () => rolloutAsShipped(w));
+    if (w.kind === 'DaemonSet' && hostPortsOf(w.spec.template.spec).length) { await waitSettled([w], 60); await phase(`${short(w)} host-port surge control`, () => hostPortSurgeControl(w)); }
     await waitSettled([w], 60);
     await spreadCheck(w, 'after the rollout');
-    if (w.kind === 'Deployment') { await scenarioGrace(w); await waitSettled([w], 60); }
-  })]);
-  await waitSettled(target.workloads, 60);
+    if (w.kind === 'Deployment') { await phase(`${short(w)} grace`, () => scenarioGrace(w)); await phase(`${short(w)} settle after grace`, () => waitSettled([w], 60)); }
+  })]));
+  await phase('settle', () => waitSettled(target.workloads, 60));
   // Zone loss first, while the placement is fresh from the rollouts; then the PDB-blocked drain.
-  await scenarioZoneLoss();
-  await waitSettled(target.workloads, 60);
-  await scenarioPdbBlockedDrain();
-  await waitSettled(target.workloads, 60);
-  await Promise.all(hpas().map((h) => scenarioHpa(h)));
-  note(`done in ${secs()}s`);
+  await phase('zone loss', () => scenarioZoneLoss());
+  await phase('settle', () => waitSettled(target.workloads, 60));
+  await phase('PDB-blocked drain', () => scenarioPdbBlockedDrain());
+  await phase('settle', () => waitSettled(target.workloads, 60));
 }
 
 main().catch((e) => { check('harness error', false, e.stack); }).finally(() => {
   kube.close();
-  console.log(`${target.name}: ${passed} checks passed, ${failed} failed`);
+  console.log(`${LABEL}: ${passed} checks passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
 });
