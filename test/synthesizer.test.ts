@@ -233,6 +233,31 @@ describe('uniqueness across charts and apps', () => {
     })])).toThrow("[demo/C] Ingress demo/c 'metadata.annotations[\"alb.ingress.kubernetes.io/ip-address-type\"]' is \"dualstack\": must be the same on every Ingress of ALB group \"shared\" on app demo, in any namespace: Ingress demo/b (demo/B) has \"ipv4\"");
   });
 
+  test('fails when two LoadBalancer Services of a cluster request one address that MetalLB cannot share', () => {
+    const lb = (name: string, ports: Array<[string, number]>, annotations: Record<string, string>, extra: Record<string, unknown> = {}) => ({
+      apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'demo', annotations: { 'metallb.universe.tf/loadBalancerIPs': '192.168.1.10', ...annotations } },
+      spec: { type: 'LoadBalancer', selector: { app: name }, ports: ports.map(([protocol, port]) => ({ name: `p${port}`, protocol, port, targetPort: port })), ...extra },
+    });
+    const two = (b: Record<string, unknown>, cluster = 'c1') => [
+      spec((chart) => { raw(chart, 'A', lb('a', [['UDP', 7000]], { 'metallb.universe.tf/allow-shared-ip': 'k' })); }, { ...on('c1', 'a'), externalNamespaces: [{ name: 'demo', owner: 'test' }] }),
+      spec((chart) => { raw(chart, 'B', b); }, { name: 'two', ...on(cluster, 'b'), externalNamespaces: [{ name: 'demo', owner: 'test' }] }),
+    ];
+    expect(() => synthesize(two(lb('b', [['UDP', 7001]], {})))).toThrow(
+      "[two-c1-b/B] Service demo/b 'spec (load-balancer address)' is \"192.168.1.10\": must be requested by one Service only, unless both carry the same MetalLB sharing key: Service demo/a (demo-c1-a/A) already requests 192.168.1.10 on cluster c1 with sharing key \"k\", and MetalLB leaves the second Service <pending>. Fix: set the same sharing key on both (LoadBalancerPreset.metalLb({ sharingKey: \"k\" })), or give each Service its own address");
+    expect(() => synthesize(two(lb('b', [['UDP', 7000]], { 'metallb.universe.tf/allow-shared-ip': 'k' })))).toThrow(
+      "must be requested with ports no other Service of the address uses: Service demo/a (demo-c1-a/A) already requests 192.168.1.10 on cluster c1 with UDP/7000; one address and port carry one Service. Fix: give the Services different ports, or each its own address");
+    expect(() => synthesize(two(lb('b', [['UDP', 7001]], { 'metallb.universe.tf/allow-shared-ip': 'k' }, { externalTrafficPolicy: 'Local' })))).toThrow(
+      'must share its address only with a Service that selects the same pods while either uses externalTrafficPolicy Local');
+    // Without MetalLB (spec.loadBalancerIP only), two Services on one address and port conflict too.
+    const plain = (name: string, port: number) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'demo' }, spec: { type: 'LoadBalancer', loadBalancerIP: '20.1.2.3', selector: { app: name }, ports: [{ name: 'p', protocol: 'UDP', port, targetPort: port }] } });
+    expect(() => synthesize([spec((chart) => { raw(chart, 'A', plain('a', 7000)); raw(chart, 'B', plain('b', 7000)); })])).toThrow('must be requested with ports no other Service of the address uses');
+    // Shareable: the same key, other ports, Cluster policy; or the same pods; or another cluster.
+    expect(synthesize(two(lb('b', [['UDP', 7001]], { 'metallb.universe.tf/allow-shared-ip': 'k' }))).objects).toBe(2);
+    expect(synthesize(two({ ...lb('b', [['UDP', 7001]], { 'metallb.universe.tf/allow-shared-ip': 'k' }, { externalTrafficPolicy: 'Local' }), spec: { ...lb('b', [['UDP', 7001]], {}).spec, selector: { app: 'a' }, externalTrafficPolicy: 'Local' } })).objects).toBe(2);
+    expect(synthesize(two(lb('b', [['UDP', 7000]], {}), 'c2')).objects).toBe(2);
+    expect(synthesize([spec((chart) => { raw(chart, 'A', plain('a', 7000)); raw(chart, 'B', plain('b', 7001)); })]).objects).toBe(2);
+  });
+
   test('the same host and path with another controller class or on another cluster is fine', () => {
     const other = { ...ing('web', 'a.example.com', '/ws'), spec: { ...ing('web', 'a.example.com', '/ws').spec, ingressClassName: 'internal' } };
     expect(synthesize([spec((chart) => { raw(chart, 'I', ing('web', 'a.example.com', '/ws')); raw(chart, 'J', { ...other, metadata: { name: 'web2', namespace: 'demo' } }); })]).objects).toBe(2);

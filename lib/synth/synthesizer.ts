@@ -357,6 +357,8 @@ function checkSize(o: SynthObject, yaml: string): Problem[] {
 class CrossChecks {
   private readonly objects = new Map<string, { path: string; file: string }>();
   private readonly routes = new Map<string, { path: string; subject: string; field: string }>();
+  /** Per requested load-balancer address: the LoadBalancer Services that request it. */
+  private readonly lbAddresses = new Map<string, Array<{ path: string; subject: string; sharingKey?: string; ports: string[]; local: boolean; selector: string; metallb: boolean }>>();
   /** Per ALB group: per setting, the first Ingress that set it and its value. */
   private readonly albGroups = new Map<string, Map<string, { value: string; path: string; subject: string }>>();
 
@@ -391,6 +393,54 @@ class CrossChecks {
       }
     }
     out.push(...this.albGroup(o, j, scope, where, subject));
+    out.push(...this.lbAddress(o, j, scope, where, subject));
+    return out;
+  }
+
+  /**
+   * Two LoadBalancer Services on one cluster that request the same address: MetalLB gives it to
+   * both only when they carry the same sharing key (`metallb.universe.tf/allow-shared-ip`), use
+   * different ports, and either both use externalTrafficPolicy Cluster or select the same pods
+   * (https://metallb.universe.tf/usage/#ip-address-sharing); otherwise the second Service stays
+   * `<pending>`. Without MetalLB, no two Services can listen on one address and port.
+   */
+  private lbAddress(o: SynthObject, j: Json, scope: string, where: string, subject: string): Problem[] {
+    if (j.kind !== 'Service' || j.spec?.type !== 'LoadBalancer') return [];
+    const annotations: Json = j.metadata?.annotations && typeof j.metadata.annotations === 'object' ? j.metadata.annotations : {};
+    const annotation = (name: string): string | undefined => {
+      const v = annotations[`metallb.universe.tf/${name}`] ?? annotations[`metallb.io/${name}`];
+      return typeof v === 'string' ? v : undefined;
+    };
+    const requested = [
+      ...(typeof j.spec.loadBalancerIP === 'string' && j.spec.loadBalancerIP ? [j.spec.loadBalancerIP] : []),
+      ...(annotation('loadBalancerIPs') ?? '').split(',').map((a) => a.trim()).filter((a) => a),
+    ];
+    if (requested.length === 0) return [];
+    const ports: string[] = (Array.isArray(j.spec.ports) ? j.spec.ports : []).map((p: Json) => `${p?.protocol ?? 'TCP'}/${p?.port}`);
+    const claim = {
+      path: flat(o.path), subject: flat(subject), sharingKey: annotation('allow-shared-ip'), ports: ports.map(flat),
+      local: j.spec.externalTrafficPolicy === 'Local', selector: flat(JSON.stringify(Object.entries(j.spec.selector ?? {}).sort())),
+      metallb: Object.keys(annotations).some((k) => k.startsWith('metallb.universe.tf/') || k.startsWith('metallb.io/')),
+    };
+    const out: Problem[] = [];
+    const report = (address: string, allowed: string, fix: string) => out.push({ path: o.path, subject, prop: 'spec (load-balancer address)', value: address, allowed, fix });
+    for (const address of new Set(requested)) {
+      const key = flat(`${scope}\0${address}`);
+      const claims = this.lbAddresses.get(key) ?? [];
+      this.lbAddresses.set(key, claims);
+      for (const c of claims) {
+        const shared = ports.filter((p) => c.ports.includes(p));
+        const head = `${c.subject} (${c.path}) already requests ${address} on ${where}`;
+        if (shared.length) {
+          report(address, `be requested with ports no other Service of the address uses: ${head} with ${shared.join(', ')}; one address and port carry one Service`, 'give the Services different ports, or each its own address');
+        } else if ((claim.metallb || c.metallb) && (claim.sharingKey === undefined || claim.sharingKey !== c.sharingKey)) {
+          report(address, `be requested by one Service only, unless both carry the same MetalLB sharing key: ${head}${c.sharingKey ? ` with sharing key ${JSON.stringify(c.sharingKey)}` : ' without a sharing key'}, and MetalLB leaves the second Service <pending>`, `set the same sharing key on both (LoadBalancerPreset.metalLb({ sharingKey: ${JSON.stringify(c.sharingKey ?? claim.sharingKey ?? 'shared')} })), or give each Service its own address`);
+        } else if ((claim.metallb || c.metallb) && (claim.local || c.local) && claim.selector !== c.selector) {
+          report(address, `share its address only with a Service that selects the same pods while either uses externalTrafficPolicy Local: ${head} and selects other pods, and MetalLB leaves the second Service <pending>`, 'give each Service its own address (a UDP Service keeps externalTrafficPolicy Local for the client source IP)');
+        }
+      }
+      claims.push(claim);
+    }
     return out;
   }
 
