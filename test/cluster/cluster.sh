@@ -82,16 +82,20 @@ make_pki() {
   ) >"$d/openssl.log" 2>&1 || { cat "$d/openssl.log" >&2; return 1; }
 }
 
-# start_cluster: start_cluster_once, again (up to 3 times) if a port it was given was taken.
-start_cluster() {
+# retry_on_taken_port FN WHAT: runs FN, and again (up to 3 times) if a port it was given was taken
+# before its server bound it (stopping what the failed attempt started). test/rollout/sim.sh uses it too.
+retry_on_taken_port() {
   local attempt
   for attempt in 1 2 3; do
-    start_cluster_once && return 0
+    "$1" && return 0
     [ "$attempt" -lt 3 ] && [ -n "$CLUSTER_STATE" ] && port_taken "$CLUSTER_STATE/logs" || return 1
-    log "a port was taken before its server bound it; starting the cluster again"
+    log "a port was taken before its server bound it; starting the $2 again"
     stop_cluster
   done
 }
+
+# start_cluster: start_cluster_once, retried if a port it was given was taken.
+start_cluster() { retry_on_taken_port start_cluster_once cluster; }
 
 # Runs where `set -e` does not apply (start_cluster tests its status): every step says `|| return 1`.
 start_cluster_once() {

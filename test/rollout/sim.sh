@@ -25,16 +25,8 @@ kwok_config() {
   cat "$ROLLOUT_DIR/kwok-stages.yaml"
 }
 
-# start_sim: start_sim_once, again (up to 3 times) if a port it was given was taken.
-start_sim() {
-  local attempt
-  for attempt in 1 2 3; do
-    start_sim_once && return 0
-    [ "$attempt" -lt 3 ] && [ -n "$CLUSTER_STATE" ] && port_taken "$CLUSTER_STATE/logs" || return 1
-    log "a port was taken before its server bound it; starting the simulated cluster again"
-    stop_cluster
-  done
-}
+# start_sim: start_sim_once, retried if a port it was given was taken (cluster.sh).
+start_sim() { retry_on_taken_port start_sim_once "simulated cluster"; }
 
 # Runs where `set -e` does not apply (start_sim tests its status): every step says `|| return 1`.
 start_sim_once() {
