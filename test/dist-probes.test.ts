@@ -1,19 +1,10 @@
 // Probe and grace timing of every workload in the committed dist/, checked statically: kwok (the
 // fake kubelet of `npm run test:rollout`) runs no probes and no processes, so these promises cannot
 // be shown on the simulated cluster (see test/cluster/README.md, "What kwok cannot show").
-import * as fs from 'fs';
-import * as path from 'path';
 import { parse } from 'yaml';
+import { committedDist } from './util';
 
-const DIST = path.join(__dirname, '..', 'dist');
 const WORKLOADS = new Set(['Deployment', 'DaemonSet', 'StatefulSet']);
-
-function files(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? files(p) : e.name.endsWith('.yaml') ? [p] : [];
-  });
-}
 
 interface Probe { initialDelaySeconds?: number; periodSeconds?: number; failureThreshold?: number }
 const window = (p: Probe) => (p.periodSeconds ?? 10) * (p.failureThreshold ?? 3);
@@ -35,7 +26,7 @@ export function timingProblems(c: any, podSpec: any): string[] {
   return out;
 }
 
-const workloads = files(DIST).map((f) => ({ f: path.relative(DIST, f), o: parse(fs.readFileSync(f, 'utf8')) }))
+const workloads = [...committedDist()].filter(([f]) => f.endsWith('.yaml')).map(([f, text]) => ({ f, o: parse(text) }))
   .filter(({ o }) => o && WORKLOADS.has(o.kind));
 
 describe('probe and grace timing of every workload in dist/ (static: kwok runs no probes)', () => {

@@ -1,14 +1,13 @@
 // Security scan of the committed dist/, and tests that prove the scanner catches each violation.
-import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ENFORCE_LABEL, POD_SECURITY_REASON_ANNOTATION, SERVICE_ACCOUNT_TOKEN_ANNOTATION, isPinnedImage, scanObjects, scanText } from './security-scan';
 import { credentialIn } from '../lib/private/credentials';
+import { committedDist } from './util';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = Record<string, any>;
 
-const DIST = path.join(__dirname, '..', 'dist');
 
 /**
  * Namespaces allowed to lack a default-deny NetworkPolicy, per dist/ folder prefix. Every entry
@@ -25,18 +24,13 @@ const DEFAULT_DENY_EXCEPTIONS: ReadonlyArray<{ folder: string; namespace: string
   },
 ];
 
-function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true })
-    .sort((a, b) => (a.name < b.name ? -1 : 1))
-    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-}
-
 /** Every file of dist/, and the objects of each folder (one deployment unit). */
 function readDist(): { files: string[]; folders: Map<string, Obj[]> } {
-  const files = walk(DIST).map((f) => path.relative(DIST, f).split(path.sep).join('/'));
+  const dist = committedDist();
+  const files = [...dist.keys()];
   const folders = new Map<string, Obj[]>();
   for (const rel of files.filter((f) => f.endsWith('.yaml'))) {
-    const docs = parseAllDocuments(fs.readFileSync(path.join(DIST, rel), 'utf8'));
+    const docs = parseAllDocuments(dist.get(rel)!);
     const objs = (Array.isArray(docs) ? docs : [docs]).map((d) => {
       if (d.errors.length) throw new Error(`${rel}: ${d.errors[0].message}`);
       return d.toJSON() as Obj;
@@ -67,7 +61,7 @@ describe('the committed dist/', () => {
   test('carries no credential in its other files (TOPOLOGY.md, nginx-stream.conf, ...)', () => {
     const others = files.filter((f) => !f.endsWith('.yaml'));
     expect(others.length).toBeGreaterThanOrEqual(3);
-    expect(others.flatMap((f) => scanText(f, fs.readFileSync(path.join(DIST, f), 'utf8')))).toEqual([]);
+    expect(others.flatMap((f) => scanText(f, committedDist().get(f)!))).toEqual([]);
   });
 
   test('every default-deny exception has a reason and is still needed', () => {
