@@ -6,9 +6,7 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type * as ExternalSecretsCrds from '../imports/external-secrets.io';
-import type { ExternalSecret, ExternalSecretSpecData, ExternalSecretSpecDataFrom, ExternalSecretSpecSecretStoreRefKind } from '../imports/external-secrets.io';
 import type * as SecretsStoreCrds from '../imports/secrets-store.csi.x-k8s.io';
-import type { SecretProviderClass } from '../imports/secrets-store.csi.x-k8s.io';
 import { Checker } from './private/checks';
 import { S, enumNames, validateArgs, validateProps } from './private/validate';
 // The CRD bindings load on first use (an app that mounts no secret never needs them).
@@ -51,7 +49,7 @@ export class SecretStoreRef {
 
   private constructor(
     /** `SecretStore` or `ClusterSecretStore`. */
-    public readonly kind: ExternalSecretSpecSecretStoreRefKind,
+    public readonly kind: ExternalSecretsCrds.ExternalSecretSpecSecretStoreRefKind,
     /** Name of the store. */
     public readonly name: string,
   ) {}
@@ -248,7 +246,7 @@ export class RemoteSecret {
   ) {}
 
   /** @internal */
-  public _render(check: Checker, prop: string): { data: ExternalSecretSpecData[]; dataFrom: ExternalSecretSpecDataFrom[] } {
+  public _render(check: Checker, prop: string): { data: ExternalSecretsCrds.ExternalSecretSpecData[]; dataFrom: ExternalSecretsCrds.ExternalSecretSpecDataFrom[] } {
     const format = REMOTE_KEY[this._provider];
     const checkKey = (at: string, key: unknown) => {
       if (typeof key !== 'string' || !format.re.test(key)) check.fail(at, key, format.allowed, format.fix);
@@ -339,7 +337,7 @@ export const KEY_VAULT_SECRET_PROVIDER_CLASS_PROPS = S.obj('KeyVaultSecretProvid
  */
 export class ExternalSecretSource extends Construct {
   /** The ExternalSecret (escape hatch). */
-  public readonly resource: ExternalSecret;
+  public readonly resource: ExternalSecretsCrds.ExternalSecret;
   /** Name of the ExternalSecret. */
   public readonly name: string;
   /** Namespace. */
@@ -358,8 +356,8 @@ export class ExternalSecretSource extends Construct {
     if (!(props.store instanceof SecretStoreRef)) check.fail('store', props.store, 'be a SecretStoreRef', 'use SecretStoreRef.clusterSecretStore("...") or SecretStoreRef.secretStore("...")');
     check.objectName('store.name', props.store.name);
     if (props.data.length === 0) check.fail('data', props.data, 'list at least one RemoteSecret', 'add e.g. RemoteSecret.awsSecretsManagerJson("my-app-env")');
-    const data: ExternalSecretSpecData[] = [];
-    const dataFrom: ExternalSecretSpecDataFrom[] = [];
+    const data: ExternalSecretsCrds.ExternalSecretSpecData[] = [];
+    const dataFrom: ExternalSecretsCrds.ExternalSecretSpecDataFrom[] = [];
     const seen = new Map<string, number>();
     props.data.forEach((d, i) => {
       const r = d._render(check, `data[${i}]`);
@@ -458,7 +456,7 @@ export interface KeyVaultSecretProviderClassProps {
  */
 export class KeyVaultSecretProviderClass extends Construct {
   /** The SecretProviderClass (escape hatch). */
-  public readonly resource: SecretProviderClass;
+  public readonly resource: SecretsStoreCrds.SecretProviderClass;
   /** Name of the SecretProviderClass. */
   public readonly name: string;
   /** Namespace. */

@@ -4,7 +4,6 @@ import type * as EnvoyGatewayCrds from '../../imports/gateway.envoyproxy.io';
 import type * as KgatewayCrds from '../../imports/gateway.kgateway.dev';
 import type * as NginxGatewayCrds from '../../imports/gateway.nginx.org';
 import type * as GatewayApiCrds from '../../imports/gateway.networking.k8s.io';
-import type { UdpRoute, UdpRouteV1Alpha2 } from '../../imports/gateway.networking.k8s.io';
 import type * as GkeCrds from '../../imports/networking.gke.io';
 import { CONTROLLER_CAPABILITIES, ControllerId, EnforcedIntent, RouteIntent, capabilityOf } from '../controllers/capabilities';
 import { Peer } from '../network-policy';
@@ -512,7 +511,7 @@ export const GATEWAY_UDP_ROUTE_PROPS = S.obj('GatewayUdpRouteProps', {
  */
 export class GatewayUdpRoute extends Construct {
   /** The UDPRoute. */
-  public readonly resource: UdpRoute | UdpRouteV1Alpha2;
+  public readonly resource: GatewayApiCrds.UdpRoute | GatewayApiCrds.UdpRouteV1Alpha2;
 
   constructor(scope: Construct, id: string, props: GatewayUdpRouteProps) {
     super(scope, id);

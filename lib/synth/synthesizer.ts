@@ -406,7 +406,7 @@ class CrossChecks {
    */
   private lbAddress(o: SynthObject, j: Json, scope: string, where: string, subject: string): Problem[] {
     if (j.kind !== 'Service' || j.spec?.type !== 'LoadBalancer') return [];
-    const annotations: Json = j.metadata?.annotations && typeof j.metadata.annotations === 'object' ? j.metadata.annotations : {};
+    const annotations = annotationsOf(j);
     const annotation = (name: string): string | undefined => {
       const v = annotations[`metallb.universe.tf/${name}`] ?? annotations[`metallb.io/${name}`];
       return typeof v === 'string' ? v : undefined;
@@ -452,7 +452,8 @@ class CrossChecks {
    * (https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#ingressgroup).
    */
   private albGroup(o: SynthObject, j: Json, scope: string, where: string, subject: string): Problem[] {
-    const annotations: Json = j.kind === 'Ingress' && j.metadata?.annotations && typeof j.metadata.annotations === 'object' ? j.metadata.annotations : {};
+    if (j.kind !== 'Ingress') return [];
+    const annotations = annotationsOf(j);
     const group = annotations[`${ALB_ANNOTATION}group.name`];
     if (typeof group !== 'string') return [];
     const settings = new Map<string, string>();
@@ -481,6 +482,12 @@ class CrossChecks {
     }
     return out;
   }
+}
+
+/** The object's annotations, or {} when it has none (or a value that is not an object). */
+function annotationsOf(j: Json): Json {
+  const a = j.metadata?.annotations;
+  return a && typeof a === 'object' ? a : {};
 }
 
 const ALB_ANNOTATION = 'alb.ingress.kubernetes.io/';
